@@ -1,0 +1,6 @@
+//! litbrowse: read, filter and export research literature offline, in the terminal.
+
+pub mod diagnostic;
+pub mod formats;
+pub mod library;
+pub mod record;

@@ -1,0 +1,388 @@
+//! The one record model every parser produces. Its JSON form is a contract
+//! (`litbrowse list --json`), so field names here are stable.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    Article,
+    Chapter,
+    Book,
+    Conference,
+    Report,
+    Thesis,
+    #[default]
+    Other,
+}
+
+impl Kind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Article => "article",
+            Kind::Chapter => "chapter",
+            Kind::Book => "book",
+            Kind::Conference => "conference",
+            Kind::Report => "report",
+            Kind::Thesis => "thesis",
+            Kind::Other => "other",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Author {
+    /// "Given Family", or the name as written when it cannot be split.
+    pub name: String,
+    pub family: Option<String>,
+    pub given: Option<String>,
+    #[serde(default)]
+    pub affiliations: Vec<String>,
+}
+
+impl Author {
+    /// Builds an author from family and given names; `name` becomes "Given Family".
+    pub fn from_parts(family: &str, given: &str) -> Author {
+        let family = clean_text(family);
+        let given = clean_text(given);
+        let name = match (given.is_empty(), family.is_empty()) {
+            (true, _) => family.clone(),
+            (false, true) => given.clone(),
+            (false, false) => format!("{given} {family}"),
+        };
+        Author {
+            name,
+            family: (!family.is_empty()).then_some(family),
+            given: (!given.is_empty()).then_some(given),
+            affiliations: Vec::new(),
+        }
+    }
+
+    /// Parses "Family, Given" or "Given Family" (the last word is taken as the family name).
+    pub fn parse(text: &str) -> Author {
+        let text = clean_text(text);
+        if let Some((family, given)) = text.split_once(',') {
+            return Author::from_parts(family.trim(), given.trim());
+        }
+        match text.rsplit_once(' ') {
+            Some((given, family)) => Author::from_parts(family, given),
+            None => Author::from_parts(&text, ""),
+        }
+    }
+
+    /// Family name when known, else the whole name.
+    pub fn family_or_name(&self) -> &str {
+        self.family.as_deref().unwrap_or(&self.name)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Section {
+    /// "Purpose", "Findings", ...; None for an unstructured abstract.
+    pub label: Option<String>,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Source {
+    pub path: String,
+    pub format: String,
+    /// 1-based line where the record starts.
+    pub line: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Record {
+    pub id: String,
+    pub kind: Kind,
+    pub title: Option<String>,
+    pub authors: Vec<Author>,
+    pub date: Option<String>,
+    pub year: Option<i32>,
+    pub container: Option<String>,
+    pub volume: Option<String>,
+    pub issue: Option<String>,
+    pub pages: Option<String>,
+    pub page_count: Option<u32>,
+    pub doi: Option<String>,
+    pub issn: Vec<String>,
+    pub isbn: Vec<String>,
+    pub keywords: Vec<String>,
+    pub subjects: Vec<String>,
+    #[serde(rename = "abstract")]
+    pub abstract_sections: Vec<Section>,
+    pub paper_type: Option<String>,
+    pub citations: Option<u64>,
+    pub views: Option<u64>,
+    pub related: Vec<String>,
+    pub source: Source,
+    // Fields beyond the contract; always present in JSON, null or empty when unknown.
+    pub publisher: Option<String>,
+    pub url: Option<String>,
+    pub pmid: Option<String>,
+    pub language: Option<String>,
+    /// Short text shown by a results page in place of the abstract.
+    pub teaser: Option<String>,
+    /// Every source this record was read from; more than one after de-duplication.
+    #[serde(default)]
+    pub sources: Vec<Source>,
+}
+
+impl Record {
+    pub fn new(source: Source) -> Record {
+        Record {
+            source,
+            ..Record::default()
+        }
+    }
+
+    /// The abstract's Findings (or Results) section, which a reviewer reads first.
+    pub fn findings(&self) -> Option<&str> {
+        self.abstract_sections
+            .iter()
+            .find(|s| s.label.as_deref().is_some_and(is_findings_label))
+            .map(|s| s.text.as_str())
+    }
+
+    /// The whole abstract as one paragraph of text.
+    pub fn abstract_text(&self) -> String {
+        let mut out = String::new();
+        for s in &self.abstract_sections {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            if let Some(l) = &s.label {
+                out.push_str(l);
+                out.push_str(": ");
+            }
+            out.push_str(&s.text);
+        }
+        out
+    }
+
+    /// Title, or a fallback for display when the source has none.
+    pub fn title_or_fallback(&self) -> (String, bool) {
+        if let Some(t) = &self.title {
+            return (t.clone(), false);
+        }
+        let text = self
+            .teaser
+            .clone()
+            .or_else(|| self.abstract_sections.first().map(|s| s.text.clone()))
+            .unwrap_or_else(|| "(untitled)".to_string());
+        (first_sentence(&text), true)
+    }
+
+    /// "Family", "Family and Family" or "Family et al." for the list.
+    pub fn first_author_label(&self) -> String {
+        match self.authors.as_slice() {
+            [] => String::new(),
+            [a] => a.family_or_name().to_string(),
+            [a, b] => format!("{} and {}", a.family_or_name(), b.family_or_name()),
+            [a, ..] => format!("{} et al.", a.family_or_name()),
+        }
+    }
+
+    /// Sets `year` from `date` when only the date is known.
+    pub fn fill_year_from_date(&mut self) {
+        if self.year.is_none() {
+            self.year = self
+                .date
+                .as_deref()
+                .and_then(|d| d.get(..4))
+                .and_then(|y| y.parse().ok());
+        }
+    }
+
+    /// A stable id: the DOI when there is one, else a hash of what identifies the work.
+    pub fn compute_id(&self) -> String {
+        if let Some(doi) = &self.doi {
+            return format!("doi:{}", doi.to_lowercase());
+        }
+        if let Some(pmid) = &self.pmid {
+            return format!("pmid:{pmid}");
+        }
+        let mut h = Fnv::default();
+        h.write(
+            self.title
+                .as_deref()
+                .unwrap_or("")
+                .to_lowercase()
+                .as_bytes(),
+        );
+        for a in &self.authors {
+            h.write(a.name.to_lowercase().as_bytes());
+        }
+        h.write(self.date.as_deref().unwrap_or("").as_bytes());
+        h.write(&self.year.unwrap_or(0).to_le_bytes());
+        h.write(self.container.as_deref().unwrap_or("").as_bytes());
+        h.write(self.pages.as_deref().unwrap_or("").as_bytes());
+        if self.title.is_none() {
+            // Untitled records (results pages) are told apart by their text.
+            h.write(self.abstract_text().as_bytes());
+            h.write(self.teaser.as_deref().unwrap_or("").as_bytes());
+        }
+        format!("r:{:016x}", h.0)
+    }
+}
+
+pub fn is_findings_label(label: &str) -> bool {
+    let l = label.to_ascii_lowercase();
+    l.starts_with("finding") || l.starts_with("result") || l == "main results"
+}
+
+/// FNV-1a, for ids that must not change between runs or builds.
+#[derive(Debug, Clone, Copy)]
+pub struct Fnv(pub u64);
+
+impl Default for Fnv {
+    fn default() -> Self {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Fnv {
+    pub fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 ^= u64::from(*b);
+            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
+        }
+        // A separator so ("ab","c") and ("a","bc") differ.
+        self.0 ^= 0xff;
+        self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
+    }
+}
+
+/// Clean prose: control characters dropped, whitespace runs collapsed to one space, trimmed.
+pub fn clean_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut space = false;
+    for c in s.chars() {
+        if c.is_whitespace() {
+            space = true;
+            continue;
+        }
+        if is_unsafe_char(c) {
+            continue;
+        }
+        if space && !out.is_empty() {
+            out.push(' ');
+        }
+        space = false;
+        out.push(c);
+    }
+    out
+}
+
+/// Characters that must never reach a terminal raw: C0/C1 controls, bidi controls.
+pub fn is_unsafe_char(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{061c}')
+}
+
+/// Text safe to draw: every unsafe character replaced, escape sequences included (the ESC
+/// that starts one is removed, so the rest is shown as plain text).
+pub fn sanitize(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(is_unsafe_char) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    std::borrow::Cow::Owned(
+        s.chars()
+            .map(|c| if c == '\t' || c == '\n' { ' ' } else { c })
+            .filter(|c| !is_unsafe_char(*c))
+            .collect(),
+    )
+}
+
+/// A DOI without any URL or "doi:" prefix.
+pub fn bare_doi(s: &str) -> Option<String> {
+    let s = s.trim();
+    let lower = s.to_ascii_lowercase();
+    let start = lower.find("10.")?;
+    let doi: String = s[start..]
+        .trim_end_matches(['.', ',', ';'])
+        .split_whitespace()
+        .next()?
+        .to_string();
+    doi.contains('/').then_some(doi)
+}
+
+/// "126 - 134", "126–134", "126--134" -> "126-134".
+pub fn normalize_pages(s: &str) -> Option<String> {
+    let s = clean_text(s);
+    if s.is_empty() {
+        return None;
+    }
+    let s = s.replace(['–', '—'], "-").replace("--", "-");
+    let parts: Vec<&str> = s
+        .split('-')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .collect();
+    Some(parts.join("-"))
+}
+
+/// First sentence of a text, for a display fallback; at most about 120 characters.
+pub fn first_sentence(text: &str) -> String {
+    let text = text.trim_end_matches('…').trim();
+    let end = text
+        .char_indices()
+        .find(|&(i, c)| {
+            matches!(c, '.' | '?' | '!') && text[i + c.len_utf8()..].starts_with(' ') && i > 20
+        })
+        .map(|(i, c)| i + c.len_utf8())
+        .unwrap_or(text.len());
+    let s = &text[..end];
+    if s.chars().count() > 120 {
+        let cut: String = s.chars().take(117).collect();
+        format!("{}…", cut.trim_end())
+    } else {
+        s.to_string()
+    }
+}
+
+/// Month names (English) to their number.
+pub fn month_number(name: &str) -> Option<u32> {
+    let n = name.trim().trim_end_matches('.').to_ascii_lowercase();
+    const M: [&str; 12] = [
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+    ];
+    if n.len() < 3 {
+        return None;
+    }
+    M.iter()
+        .position(|m| n.starts_with(m))
+        .map(|i| i as u32 + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn author_forms() {
+        let a = Author::parse("Ley, Ann");
+        assert_eq!(a.name, "Ann Ley");
+        assert_eq!(a.family.as_deref(), Some("Ley"));
+        let b = Author::parse("Kris Deering");
+        assert_eq!(b.family.as_deref(), Some("Deering"));
+        assert_eq!(b.given.as_deref(), Some("Kris"));
+    }
+
+    #[test]
+    fn doi_and_pages() {
+        assert_eq!(
+            bare_doi("https://doi.org/10.1108/MHSI-10-2015-0038").as_deref(),
+            Some("10.1108/MHSI-10-2015-0038")
+        );
+        assert_eq!(normalize_pages("111 - 118").as_deref(), Some("111-118"));
+        assert_eq!(normalize_pages("126–134").as_deref(), Some("126-134"));
+    }
+
+    #[test]
+    fn sanitize_strips_escapes_and_bidi() {
+        let s = sanitize("a\u{1b}[31mred\u{9b}x\u{202e}y");
+        assert!(!s.chars().any(is_unsafe_char));
+        assert_eq!(s, "a[31mredxy");
+    }
+}
