@@ -1,6 +1,7 @@
 //! litbrowse: read, filter and export research literature offline, in the terminal.
 
 pub mod diagnostic;
+pub mod export;
 pub mod formats;
 pub mod library;
 pub mod record;
