@@ -4,4 +4,6 @@ pub mod diagnostic;
 pub mod export;
 pub mod formats;
 pub mod library;
+pub mod query;
 pub mod record;
+pub mod search;
