@@ -7,3 +7,8 @@ pub mod library;
 pub mod query;
 pub mod record;
 pub mod search;
+pub mod app;
+pub mod keys;
+pub mod terminal;
+pub mod tui;
+pub mod ui;

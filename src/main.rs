@@ -1,4 +1,4 @@
-fn main() {
+fn main() -> anyhow::Result<()> {
     let lib = litbrowse::library::load(&std::env::args().skip(1).collect::<Vec<_>>());
-    println!("{}", lib.records.len());
+    litbrowse::tui::run(lib)
 }
