@@ -393,3 +393,80 @@ pub fn source(path: &str, format: Format, line: usize) -> Source {
         line,
     }
 }
+
+/// Orders for the list when no query is active.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum SortKey {
+    /// Newest first
+    #[default]
+    Year,
+    /// A to Z
+    Title,
+    /// First author's family name, A to Z
+    Author,
+    /// Most cited first
+    Citations,
+}
+
+impl SortKey {
+    pub fn next(self) -> SortKey {
+        match self {
+            SortKey::Year => SortKey::Title,
+            SortKey::Title => SortKey::Author,
+            SortKey::Author => SortKey::Citations,
+            SortKey::Citations => SortKey::Year,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            SortKey::Year => "year",
+            SortKey::Title => "title",
+            SortKey::Author => "first author",
+            SortKey::Citations => "times cited",
+        }
+    }
+}
+
+/// Record indices in the given order; unknown values sort last, ties keep load order.
+pub fn sorted(records: &[Record], key: SortKey, reverse: bool) -> Vec<u32> {
+    use std::cmp::Reverse;
+    let mut order: Vec<u32> = (0..records.len() as u32).collect();
+    let fold = |s: &str| s.to_lowercase();
+    match key {
+        SortKey::Year => {
+            order.sort_by_key(|&i| Reverse(records[i as usize].year.unwrap_or(i32::MIN)))
+        }
+        SortKey::Title => {
+            let keys: Vec<(bool, String)> = records
+                .iter()
+                .map(|r| match &r.title {
+                    Some(t) => (
+                        false,
+                        fold(t.trim_start_matches(|c: char| !c.is_alphanumeric())),
+                    ),
+                    None => (true, String::new()),
+                })
+                .collect();
+            order.sort_by(|&a, &b| keys[a as usize].cmp(&keys[b as usize]));
+        }
+        SortKey::Author => {
+            let keys: Vec<(bool, String)> = records
+                .iter()
+                .map(|r| match r.authors.first() {
+                    Some(a) => (false, fold(a.family_or_name())),
+                    None => (true, String::new()),
+                })
+                .collect();
+            order.sort_by(|&a, &b| keys[a as usize].cmp(&keys[b as usize]));
+        }
+        SortKey::Citations => order.sort_by_key(|&i| {
+            let r = &records[i as usize];
+            Reverse(r.citations.or(r.views).map_or(-1, |c| c as i64))
+        }),
+    }
+    if reverse {
+        order.reverse();
+    }
+    order
+}
