@@ -470,3 +470,98 @@ pub fn sorted(records: &[Record], key: SortKey, reverse: bool) -> Vec<u32> {
     }
     order
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::record::{Author, Section};
+
+    fn rec(path: &str, title: Option<&str>, doi: Option<&str>, abs: &str) -> Record {
+        Record {
+            title: title.map(str::to_string),
+            doi: doi.map(str::to_string),
+            year: Some(2012),
+            authors: vec![
+                Author::parse("Repper, Julie"),
+                Author::parse("Watson, Emma"),
+            ],
+            abstract_sections: vec![Section {
+                label: None,
+                text: abs.into(),
+            }],
+            source: Source {
+                path: path.into(),
+                format: "ris".into(),
+                line: 1,
+            },
+            ..Record::default()
+        }
+    }
+
+    fn lib_of(records: Vec<Record>) -> Library {
+        assemble(vec![(
+            report("x", None),
+            Parsed {
+                records,
+                diagnostics: Vec::new(),
+            },
+        )])
+    }
+
+    #[test]
+    fn same_doi_from_two_files_is_one_record_with_both_sources() {
+        let mut a = rec("a.ris", Some("Peer support"), Some("10.1/X"), "one");
+        a.keywords = vec!["peer".into()];
+        let mut b = rec("b.bib", None, Some("10.1/x"), "one");
+        b.keywords = vec!["support".into()];
+        b.volume = Some("7".into());
+        let lib = lib_of(vec![a, b]);
+        assert_eq!(lib.records.len(), 1);
+        assert_eq!(lib.merged, 1);
+        let r = &lib.records[0];
+        assert_eq!(r.keywords, vec!["peer", "support"]);
+        assert_eq!(r.volume.as_deref(), Some("7"));
+        assert_eq!(r.sources.len(), 2);
+        assert_eq!(r.sources[1].path, "b.bib");
+    }
+
+    #[test]
+    fn same_title_year_first_author_merges() {
+        let a = rec("a.ris", Some("Peer support: a study!"), None, "one");
+        let b = rec("b.ris", Some("PEER SUPPORT - a study"), None, "two");
+        assert_eq!(lib_of(vec![a, b]).records.len(), 1);
+    }
+
+    #[test]
+    fn untitled_records_with_the_same_authors_and_date_stay_apart() {
+        let a = rec("p", None, None, "The six peers worked with 83 clients.");
+        let b = rec("p", None, None, "The employment process was broken down.");
+        let lib = lib_of(vec![a, b]);
+        assert_eq!(lib.records.len(), 2);
+        assert_ne!(lib.records[0].id, lib.records[1].id);
+    }
+
+    #[test]
+    fn different_dois_never_merge_even_with_the_same_title() {
+        let a = rec("a", Some("Editorial note"), Some("10.1/a"), "x");
+        let b = rec("b", Some("Editorial note"), Some("10.1/b"), "x");
+        assert_eq!(lib_of(vec![a, b]).records.len(), 2);
+    }
+
+    #[test]
+    fn sort_orders() {
+        let mut a = rec("a", Some("Beta"), None, "x");
+        a.year = Some(2001);
+        a.citations = Some(5);
+        let mut b = rec("b", Some("alpha"), None, "y");
+        b.year = Some(2010);
+        b.authors = vec![Author::parse("Zeta, A")];
+        let c = rec("c", None, None, "z");
+        let rs = vec![a, b, c];
+        assert_eq!(sorted(&rs, SortKey::Year, false), vec![2, 1, 0]);
+        assert_eq!(sorted(&rs, SortKey::Title, false), vec![1, 0, 2]);
+        assert_eq!(sorted(&rs, SortKey::Author, false), vec![0, 2, 1]);
+        assert_eq!(sorted(&rs, SortKey::Citations, false)[0], 0);
+        assert_eq!(sorted(&rs, SortKey::Title, true), vec![2, 0, 1]);
+    }
+}
