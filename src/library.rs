@@ -106,12 +106,32 @@ pub fn load(inputs: &[String]) -> Library {
                 })
                 .collect()
         };
-        parsed.extend(loaded);
+        if Path::new(input).is_dir() {
+            parsed.extend(loaded.into_iter().map(skip_unrecognised));
+        } else {
+            parsed.extend(loaded);
+        }
     }
     let mut lib = assemble(parsed);
     early.append(&mut lib.diagnostics);
     lib.diagnostics = early;
     lib
+}
+
+/// In a folder, a file that is not bibliographic (a README, say) is skipped with a warning;
+/// named on the command line, it stays an error.
+fn skip_unrecognised((mut rep, mut parsed): (SourceReport, Parsed)) -> (SourceReport, Parsed) {
+    if rep.format.is_none() {
+        for d in &mut parsed.diagnostics {
+            if d.severity == Severity::Error && d.message.starts_with("unrecognised format") {
+                d.severity = Severity::Warning;
+                d.message = format!("skipped: {}", d.message);
+                rep.errors = rep.errors.saturating_sub(1);
+                rep.warnings += 1;
+            }
+        }
+    }
+    (rep, parsed)
 }
 
 fn collect_files(path: &Path, out: &mut Vec<PathBuf>, diags: &mut Vec<Diagnostic>) {
@@ -156,6 +176,18 @@ fn report(path: &str, format: Option<Format>) -> SourceReport {
 /// Reads one source's bytes: rejects empty and binary input, repairs invalid UTF-8 (with a
 /// diagnostic), strips a BOM, detects the format and parses.
 pub fn parse_bytes(path: &str, bytes: &[u8]) -> (SourceReport, Parsed) {
+    let (mut rep, parsed) = parse_bytes_uncounted(path, bytes);
+    rep.records = parsed.records.len();
+    rep.errors = parsed
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
+    rep.warnings = parsed.diagnostics.len() - rep.errors;
+    (rep, parsed)
+}
+
+fn parse_bytes_uncounted(path: &str, bytes: &[u8]) -> (SourceReport, Parsed) {
     let mut diagnostics = Vec::new();
     let fail = |d: Diagnostic| {
         (
