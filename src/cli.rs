@@ -86,8 +86,8 @@ pub fn run(cli: Cli) -> Result<Status> {
             json,
             paths,
         }) => {
-            let lib = load_reporting(&paths);
-            let order = select(&lib, query.as_deref(), sort, reverse)?;
+            let mut lib = load_reporting(&paths);
+            let order = select(&mut lib, query.as_deref(), sort, reverse)?;
             let mut out = std::io::BufWriter::new(std::io::stdout().lock());
             if json {
                 let records: Vec<&Record> =
@@ -132,8 +132,8 @@ pub fn run(cli: Cli) -> Result<Status> {
             output,
             paths,
         }) => {
-            let lib = load_reporting(&paths);
-            let order = select(&lib, query.as_deref(), SortKey::Year, false)?;
+            let mut lib = load_reporting(&paths);
+            let order = select(&mut lib, query.as_deref(), SortKey::Year, false)?;
             let records: Vec<&Record> = order.iter().map(|&i| &lib.records[i as usize]).collect();
             let text = crate::export::export(format, &records);
             match output {
@@ -196,6 +196,8 @@ pub fn select(
     let never = || false;
     let hits = index.run(&q, None, &never).unwrap_or_default();
     let mut order: Vec<u32> = hits.into_iter().map(|h| h.record).collect();
+    drop(index);
+    lib.records = std::sync::Arc::try_unwrap(records).unwrap_or_else(|shared| (*shared).clone());
     if reverse {
         order.reverse();
     }
