@@ -180,9 +180,11 @@ fn load_reporting(paths: &[String]) -> Library {
     lib
 }
 
-/// Record indices to print: filtered by the query (best first) or sorted.
+/// Record indices to print: filtered by the query (best first) or sorted. Borrows the
+/// library's records for the index rather than copying them (a large library would need
+/// twice the memory).
 pub fn select(
-    lib: &Library,
+    lib: &mut Library,
     query: Option<&str>,
     sort: SortKey,
     reverse: bool,
@@ -192,7 +194,8 @@ pub fn select(
     if q.is_empty() {
         return Ok(library::sorted(&lib.records, sort, reverse));
     }
-    let index = crate::search::Index::new(std::sync::Arc::new(lib.records.clone()));
+    let records = std::sync::Arc::new(std::mem::take(&mut lib.records));
+    let index = crate::search::Index::new(records.clone());
     let never = || false;
     let hits = index.run(&q, None, &never).unwrap_or_default();
     let mut order: Vec<u32> = hits.into_iter().map(|h| h.record).collect();
