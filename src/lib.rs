@@ -1,5 +1,6 @@
 //! litbrowse: read, filter and export research literature offline, in the terminal.
 
+pub mod cli;
 pub mod diagnostic;
 pub mod export;
 pub mod formats;
@@ -12,3 +13,8 @@ pub mod keys;
 pub mod terminal;
 pub mod tui;
 pub mod ui;
+
+/// Opens the terminal browser on a library.
+pub fn run_browser(lib: library::Library) -> anyhow::Result<()> {
+    tui::run(lib)
+}
