@@ -96,9 +96,18 @@ pub enum Action {
     Export,
     CycleExportFormat,
     Help,
-    WheelUp { col: u16, row: u16 },
-    WheelDown { col: u16, row: u16 },
-    Click { col: u16, row: u16 },
+    WheelUp {
+        col: u16,
+        row: u16,
+    },
+    WheelDown {
+        col: u16,
+        row: u16,
+    },
+    Click {
+        col: u16,
+        row: u16,
+    },
     Resize(u16, u16),
     Paste(String),
     /// A pass finished on the search worker.
@@ -126,7 +135,10 @@ pub enum Effect {
     /// The records changed (a paste): the worker needs the new index.
     IndexChanged,
     /// Put text on the clipboard (OSC 52); `what` names it in the status line.
-    Copy { text: String, what: String },
+    Copy {
+        text: String,
+        what: String,
+    },
     /// Open a URL in the browser, without waiting for it.
     OpenUrl(String),
     /// Write a file; the status line reports the result.
@@ -238,7 +250,7 @@ impl State {
     }
 
     fn detail_rows(&self) -> usize {
-        usize::from(self.panes().detail.height.saturating_sub(2))
+        usize::from(ui::detail::inner(self.panes().detail).height)
     }
 
     /// Rebuilds `view` from the hits (or all records) and the sort, keeping `keep` (a record)
@@ -314,12 +326,12 @@ impl State {
         }
         let max = self.detail_height().saturating_sub(self.detail_rows());
         self.detail_scroll = self.detail_scroll.min(max);
-        let help_max = ui::help::lines().len().saturating_sub(ui::help::rows(self));
+        let help_max = ui::help::len(self).saturating_sub(ui::help::rows(self));
         self.help_scroll = self.help_scroll.min(help_max);
     }
 
     fn detail_width(&self) -> u16 {
-        self.panes().detail.width.saturating_sub(2)
+        ui::detail::inner(self.panes().detail).width
     }
 
     fn detail_height(&self) -> usize {

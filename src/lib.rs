@@ -1,15 +1,15 @@
 //! litbrowse: read, filter and export research literature offline, in the terminal.
 
+pub mod app;
 pub mod cli;
 pub mod diagnostic;
 pub mod export;
 pub mod formats;
+pub mod keys;
 pub mod library;
 pub mod query;
 pub mod record;
 pub mod search;
-pub mod app;
-pub mod keys;
 pub mod terminal;
 pub mod tui;
 pub mod ui;

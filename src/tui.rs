@@ -143,7 +143,8 @@ fn open(url: &str, tx: mpsc::Sender<Msg>) {
             std::thread::spawn(move || {
                 if let Ok(status) = child.wait() {
                     if !status.success() {
-                        let _ = tx.send(Msg::Status(format!("{opener} failed ({status}) for {url}")));
+                        let _ =
+                            tx.send(Msg::Status(format!("{opener} failed ({status}) for {url}")));
                     }
                 }
             });

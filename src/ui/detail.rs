@@ -8,7 +8,7 @@ use crate::record::{is_findings_label, Record};
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Paragraph};
+use ratatui::widgets::{Block, Padding, Paragraph};
 use ratatui::Frame;
 
 pub struct DetailText {
@@ -181,9 +181,7 @@ pub fn build(state: &State, i: u32, width: u16, selected: Option<usize>) -> Deta
 
     if !r.abstract_sections.is_empty() {
         lines.push(Line::default());
-        let heading = Style::new()
-            .add_modifier(Modifier::BOLD)
-            .fg(theme::ACCENT);
+        let heading = Style::new().add_modifier(Modifier::BOLD).fg(theme::ACCENT);
         lines.push(Line::from(Span::styled("Abstract", heading)));
         for s in &r.abstract_sections {
             let findings = s.label.as_deref().is_some_and(is_findings_label);
@@ -226,9 +224,7 @@ pub fn build(state: &State, i: u32, width: u16, selected: Option<usize>) -> Deta
     let unresolved = r.related.len().saturating_sub(related.len());
     if !r.related.is_empty() {
         lines.push(Line::default());
-        let heading = Style::new()
-            .add_modifier(Modifier::BOLD)
-            .fg(theme::ACCENT);
+        let heading = Style::new().add_modifier(Modifier::BOLD).fg(theme::ACCENT);
         lines.push(Line::from(Span::styled(
             format!("Related papers ({})", r.related.len()),
             heading,
@@ -253,12 +249,16 @@ pub fn build(state: &State, i: u32, width: u16, selected: Option<usize>) -> Deta
                 tail.push_str(&format!(" — {who}"));
             }
             link_lines.push((lines.len(), j));
-            let marker = Span::styled(if chosen { "▶ " } else { "→ " }, style);
-            lines.extend(wrap(
+            // A hanging indent: the marker on the first line only.
+            let mut entry = wrap(
                 &[(clean(&t), style), (clean(&tail), theme::dim())],
                 width,
-                Some(&marker),
-            ));
+                Some(&Span::raw("  ")),
+            );
+            if let Some(first) = entry.first_mut() {
+                first.spans[0] = Span::styled(if chosen { "▶ " } else { "→ " }, style);
+            }
+            lines.extend(entry);
         }
         if unresolved > 0 {
             lines.push(Line::from(Span::styled(
@@ -280,9 +280,20 @@ pub fn build(state: &State, i: u32, width: u16, selected: Option<usize>) -> Deta
     }
 }
 
+fn block(focused: bool) -> Block<'static> {
+    Block::bordered()
+        .border_style(theme::border(focused))
+        .padding(Padding::horizontal(1))
+}
+
+/// Where the text goes inside the detail pane `area`.
+pub fn inner(area: Rect) -> Rect {
+    block(false).inner(area)
+}
+
 pub fn render(state: &State, frame: &mut Frame, area: Rect) {
     let focused = state.focus == Focus::Detail && state.mode != crate::app::Mode::Filter;
-    let mut block = Block::bordered().border_style(theme::border(focused));
+    let mut block = block(focused);
     let inner = block.inner(area);
     let Some((i, _)) = state.selected_record() else {
         frame.render_widget(block.title(" Detail "), area);
@@ -296,7 +307,9 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
     let title = if total > rows {
         format!(
             " Detail {}% ",
-            ((top + rows).min(total) * 100).checked_div(total).unwrap_or(100)
+            ((top + rows).min(total) * 100)
+                .checked_div(total)
+                .unwrap_or(100)
         )
     } else {
         " Detail ".to_string()

@@ -1,6 +1,6 @@
 //! The help overlay: every key, from `assets/help.txt` (a heading line, then "keys<TAB>what").
 
-use super::{fit, theme};
+use super::{fit, text_width, theme, wrap};
 use crate::app::State;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
@@ -23,7 +23,7 @@ pub fn area(area: Rect) -> Rect {
     let h = area
         .height
         .saturating_sub(2)
-        .min(lines().len() as u16 + 2);
+        .min(text(w.saturating_sub(2)).len() as u16 + 2);
     Rect::new(
         area.x + (area.width - w) / 2,
         area.y + (area.height - h) / 2,
@@ -32,48 +32,77 @@ pub fn area(area: Rect) -> Rect {
     )
 }
 
+/// The help text laid out for `width` columns: keys on the left, what they do wrapped beside.
+pub fn text(width: u16) -> Vec<Line<'static>> {
+    let all = lines();
+    let width = usize::from(width);
+    let longest = all
+        .iter()
+        .filter(|(_, w)| !w.is_empty())
+        .map(|(k, _)| text_width(k))
+        .max()
+        .unwrap_or(0);
+    let keys_w = (longest + 2).min(width / 2);
+    let rest = width.saturating_sub(keys_w);
+    let key_style = Style::new().fg(theme::ACCENT).add_modifier(Modifier::BOLD);
+    let mut out = Vec::new();
+    for (k, what) in all {
+        if what.is_empty() {
+            out.push(Line::from(Span::styled(
+                k.to_string(),
+                Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED),
+            )));
+            continue;
+        }
+        let mut key = fit(k, keys_w, &[], key_style, key_style);
+        for (n, mut l) in wrap(&[(what.to_string(), Style::new())], rest, None)
+            .into_iter()
+            .enumerate()
+        {
+            let lead = if n == 0 {
+                std::mem::take(&mut key)
+            } else {
+                vec![Span::raw(" ".repeat(keys_w))]
+            };
+            l.spans.splice(0..0, lead);
+            out.push(l);
+        }
+    }
+    out
+}
+
 /// Help lines visible at once.
 pub fn rows(state: &State) -> usize {
     let a = area(Rect::new(0, 0, state.width, state.height));
     usize::from(a.height.saturating_sub(2))
 }
 
+/// Lines of help at the current size, for clamping its scroll.
+pub fn len(state: &State) -> usize {
+    let a = area(Rect::new(0, 0, state.width, state.height));
+    text(a.width.saturating_sub(2)).len()
+}
+
 pub fn render(state: &State, frame: &mut Frame, window: Rect) {
     let a = area(window);
-    let all = lines();
+    let all = text(a.width.saturating_sub(2));
     let more = all.len() > rows(state);
-    let mut block = Block::bordered()
-        .border_style(theme::border(true))
-        .title(" Keys ");
-    if more {
-        block = block.title(
-            Line::from(Span::styled(" j/k scroll · Esc close ", theme::dim())).right_aligned(),
-        );
+    let hint = if more {
+        " j/k scroll · Esc close "
     } else {
-        block = block.title(Line::from(Span::styled(" Esc close ", theme::dim())).right_aligned());
-    }
+        " Esc close "
+    };
+    let block = Block::bordered()
+        .border_style(theme::border(true))
+        .title(" Keys ")
+        .title(Line::from(Span::styled(hint, theme::dim())).right_aligned());
     let inner = block.inner(a);
     frame.render_widget(Clear, a);
     frame.render_widget(block, a);
-    let keys_w = 26.min(usize::from(inner.width) / 2);
-    let rest = usize::from(inner.width).saturating_sub(keys_w);
-    let key_style = Style::new().fg(theme::ACCENT).add_modifier(Modifier::BOLD);
     let shown: Vec<Line<'static>> = all
-        .iter()
+        .into_iter()
         .skip(state.help_scroll)
         .take(usize::from(inner.height))
-        .map(|(k, what)| {
-            if what.is_empty() {
-                Line::from(Span::styled(
-                    k.to_string(),
-                    Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED),
-                ))
-            } else {
-                let mut spans = fit(k, keys_w, &[], key_style, key_style);
-                spans.extend(fit(what, rest, &[], Style::new(), Style::new()));
-                Line::from(spans)
-            }
-        })
         .collect();
     frame.render_widget(Paragraph::new(shown), inner);
 }

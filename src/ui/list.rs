@@ -32,8 +32,8 @@ fn columns(width: usize) -> [usize; 5] {
     let mark = 2;
     let year = 5;
     let count = if width >= 50 { 7 } else { 0 };
-    let author = (width / 5).clamp(8, 22);
-    let container = if width >= 80 { (width / 5).min(30) } else { 0 };
+    let author = (width / 5).clamp(8, 20);
+    let container = if width >= 60 { (width / 5).min(30) } else { 0 };
     let title = width.saturating_sub(mark + year + author + container + count);
     [year, author, title, container, count]
 }
@@ -89,9 +89,8 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
     }
     let mut lines = vec![Line::from(header)];
     let q = &state.query;
-    for pos in state
-        .list_offset
-        .min(state.view.len())..(state.list_offset + rows(area)).min(state.view.len())
+    for pos in state.list_offset.min(state.view.len())
+        ..(state.list_offset + rows(area)).min(state.view.len())
     {
         let i = state.view[pos];
         let Some(r) = state.records.get(i as usize) else {
@@ -114,7 +113,9 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
         let year = r.year.map(|y| y.to_string()).unwrap_or_default();
         spans.extend(fit(&year, yw, &highlight(q, Field::Year, &year), base, hl));
         let author = clean(&r.first_author_label());
-        spans.extend(fit(&author, aw, &highlight(q, Field::Author, &author), base, hl));
+        let marks = highlight(q, Field::Author, &author);
+        spans.extend(fit(&author, aw - 1, &marks, base, hl));
+        spans.push(Span::styled(" ", base));
         let (title, fallback) = r.title_or_fallback();
         let title = clean(&title);
         if fallback {
@@ -131,12 +132,24 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
                 .collect();
             spans.extend(fit(&shown, tw, &marks, style, hl));
         } else {
-            spans.extend(fit(&title, tw, &highlight(q, Field::Title, &title), base, hl));
+            spans.extend(fit(
+                &title,
+                tw,
+                &highlight(q, Field::Title, &title),
+                base,
+                hl,
+            ));
         }
         if cw > 0 {
             let c = clean(r.container.as_deref().unwrap_or(""));
             let style = if selected { base } else { theme::dim() };
-            spans.extend(fit(&c, cw - 1, &highlight(q, Field::Container, &c), style, hl));
+            spans.extend(fit(
+                &c,
+                cw - 1,
+                &highlight(q, Field::Container, &c),
+                style,
+                hl,
+            ));
             spans.push(Span::styled(" ", base));
         }
         if nw > 0 {

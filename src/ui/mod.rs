@@ -39,7 +39,7 @@ pub fn layout(width: u16, height: u16) -> Panes {
     let body = height - 1;
     let bar = Rect::new(0, body, width, 1);
     let (list, detail) = if width >= SIDE_BY_SIDE {
-        let lw = width * 11 / 20;
+        let lw = width * 3 / 5;
         (
             Rect::new(0, 0, lw, body),
             Rect::new(lw, 0, width - lw, body),
@@ -120,7 +120,13 @@ pub fn text_width(s: &str) -> usize {
 
 /// `text` in exactly `width` columns: cut with "…" or padded; characters at `marks` (char
 /// positions) drawn with `hl`.
-pub fn fit(text: &str, width: usize, marks: &[usize], base: Style, hl: Style) -> Vec<Span<'static>> {
+pub fn fit(
+    text: &str,
+    width: usize,
+    marks: &[usize],
+    base: Style,
+    hl: Style,
+) -> Vec<Span<'static>> {
     let mut spans: Vec<Span<'static>> = Vec::new();
     if width == 0 {
         return spans;
@@ -147,7 +153,10 @@ pub fn fit(text: &str, width: usize, marks: &[usize], base: Style, hl: Style) ->
         used += w;
     }
     if !run.is_empty() {
-        spans.push(Span::styled(run, if run_hl { base.patch(hl) } else { base }));
+        spans.push(Span::styled(
+            run,
+            if run_hl { base.patch(hl) } else { base },
+        ));
     }
     if total > width {
         spans.push(Span::styled("…", base));
@@ -248,7 +257,8 @@ impl Wrapper {
             let cw = char_width(c);
             if self.cur_w + cw > self.avail && self.cur_w > 0 {
                 if !part.is_empty() {
-                    self.cur.push(Span::styled(std::mem::take(&mut part), style));
+                    self.cur
+                        .push(Span::styled(std::mem::take(&mut part), style));
                 }
                 self.newline();
             }
