@@ -320,14 +320,21 @@ impl State {
             self.list_offset = sel + 1 - rows;
         }
         self.list_offset = self.list_offset.min(n.saturating_sub(rows));
-        let links = self.detail_links();
-        if self.related.is_some_and(|r| r >= links) {
-            self.related = links.checked_sub(1);
+        // Laying out the detail or help costs something; only do it when there is a bound to keep.
+        if let Some(r) = self.related {
+            let links = self.detail_links();
+            if r >= links {
+                self.related = links.checked_sub(1);
+            }
         }
-        let max = self.detail_height().saturating_sub(self.detail_rows());
-        self.detail_scroll = self.detail_scroll.min(max);
-        let help_max = ui::help::len(self).saturating_sub(ui::help::rows(self));
-        self.help_scroll = self.help_scroll.min(help_max);
+        if self.detail_scroll > 0 {
+            let max = self.detail_height().saturating_sub(self.detail_rows());
+            self.detail_scroll = self.detail_scroll.min(max);
+        }
+        if self.help_scroll > 0 {
+            let max = ui::help::len(self).saturating_sub(ui::help::rows(self));
+            self.help_scroll = self.help_scroll.min(max);
+        }
     }
 
     fn detail_width(&self) -> u16 {
