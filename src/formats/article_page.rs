@@ -107,8 +107,12 @@ fn parse_footer(line: &str) -> Option<Footer> {
     }
     if let Some(i) = line.find('©') {
         let rest = &line[i + '©'.len_utf8()..];
-        let end = rest.find(", ISSN").or_else(|| rest.find(',')).unwrap_or(rest.len());
-        let p = clean_text(rest[..end].trim_start_matches(|c: char| c.is_ascii_digit() || c == ' '));
+        let end = rest
+            .find(", ISSN")
+            .or_else(|| rest.find(','))
+            .unwrap_or(rest.len());
+        let p =
+            clean_text(rest[..end].trim_start_matches(|c: char| c.is_ascii_digit() || c == ' '));
         f.publisher = (!p.is_empty()).then_some(p);
     }
     if let Some(i) = lower.find("issn ") {
@@ -266,7 +270,10 @@ fn container_name(raw: &str, vocab: &HashMap<String, usize>) -> String {
             None => words.push(w.to_string()),
         }
     }
-    let shouting = raw.chars().filter(|c| c.is_alphabetic()).all(char::is_uppercase);
+    let shouting = raw
+        .chars()
+        .filter(|c| c.is_alphabetic())
+        .all(char::is_uppercase);
     if !shouting {
         return clean_text(&words.join(" "));
     }
@@ -308,7 +315,9 @@ fn starts_with_word(line: &str, word: &str) -> Option<String> {
 }
 
 /// Where the abstract and its companions stop: the next part of the page.
-fn ends_abstract(entries: &[(usize, &str)], i: usize) -> bool {
+/// In an unstructured abstract a lone label-like line ("Introduction") is the body's first
+/// heading; in a structured one it starts the next section.
+fn ends_abstract(entries: &[(usize, &str)], i: usize, structured: bool) -> bool {
     let Some(&(_, line)) = entries.get(i) else {
         return true;
     };
@@ -326,7 +335,7 @@ fn ends_abstract(entries: &[(usize, &str)], i: usize) -> bool {
         .checked_sub(1)
         .and_then(|p| entries.get(p))
         .is_some_and(|(_, p)| p.ends_with(['.', '?', '!']));
-    prev_done && is_heading(line) && split_abstract_label(line).is_none()
+    prev_done && is_heading(line) && !(structured && split_abstract_label(line).is_some())
 }
 
 pub fn parse(text: &str, path: &str) -> Parsed {
@@ -382,7 +391,10 @@ pub fn parse(text: &str, path: &str) -> Parsed {
             "Pages" => r.pages = normalize_pages(&value),
             "DOI" => r.doi = bare_doi(&value),
             "Author" | "Authors" => {
-                r.authors = split_names(&value).iter().map(|n| Author::parse(n)).collect()
+                r.authors = split_names(&value)
+                    .iter()
+                    .map(|n| Author::parse(n))
+                    .collect()
             }
             "Subject Matter" => r.subjects = split_list(&value),
             "Keywords" => r.keywords = split_list(&value),
@@ -417,13 +429,13 @@ pub fn parse(text: &str, path: &str) -> Parsed {
             .iter()
             .find(|l| split_names(l).len() > 1 && !l.ends_with(['.', '?']))
         {
-            r.authors = split_names(names).iter().map(|n| Author::parse(n)).collect();
+            r.authors = split_names(names)
+                .iter()
+                .map(|n| Author::parse(n))
+                .collect();
         }
     }
-    assign_affiliations(
-        &mut r.authors,
-        &repair_words(&join_lines(&byline), &vocab),
-    );
+    assign_affiliations(&mut r.authors, &repair_words(&join_lines(&byline), &vocab));
     if let Some(start) = abstract_at {
         let mut i = start;
         if pdf
@@ -433,7 +445,7 @@ pub fn parse(text: &str, path: &str) -> Parsed {
             i += 1;
         }
         let mut sections: Vec<(Option<String>, Vec<&str>)> = Vec::new();
-        while !ends_abstract(pdf, i) {
+        while !ends_abstract(pdf, i, sections.iter().any(|(l, _)| l.is_some())) {
             let line = pdf.get(i).map_or("", |(_, l)| *l);
             match split_abstract_label(line) {
                 Some((label, rest)) => sections.push((Some(label.to_string()), vec![rest])),
@@ -467,14 +479,15 @@ pub fn parse(text: &str, path: &str) -> Parsed {
         // Keywords and paper type follow the abstract, each possibly over several lines.
         while i < pdf.len() {
             let line = pdf.get(i).map_or("", |(_, l)| *l);
-            let kw = starts_with_word(line, "Keywords").or_else(|| starts_with_word(line, "Key words"));
+            let kw =
+                starts_with_word(line, "Keywords").or_else(|| starts_with_word(line, "Key words"));
             if let Some(first) = kw {
                 let mut lines = vec![first];
                 // A keyword list goes on while a line ends mid-list or the next starts lowercase.
                 while let Some((_, next)) = pdf.get(i + 1) {
                     let open = lines.last().is_some_and(|l| l.ends_with([',', ';', '-']));
                     let lower = next.chars().next().is_some_and(char::is_lowercase);
-                    if ends_abstract(pdf, i + 1) || !(open || lower) {
+                    if ends_abstract(pdf, i + 1, false) || !(open || lower) {
                         break;
                     }
                     i += 1;
@@ -581,7 +594,10 @@ fn split_sentences(text: &str) -> Vec<&str> {
     let mut start = 0;
     let bytes = text.as_bytes();
     for (i, c) in text.char_indices() {
-        if c == '.' && bytes.get(i + 1) == Some(&b' ') && bytes.get(i + 2).is_some_and(u8::is_ascii_uppercase) {
+        if c == '.'
+            && bytes.get(i + 1) == Some(&b' ')
+            && bytes.get(i + 2).is_some_and(u8::is_ascii_uppercase)
+        {
             out.push(&text[start..=i]);
             start = i + 2;
         }
@@ -650,7 +666,10 @@ mod tests {
     fn repairs() {
         let vocab = vocabulary("the West of England; participants; mental health");
         assert_eq!(
-            repair_words("Facul ty of Health, the Westof England, Bristol,UK.", &vocab),
+            repair_words(
+                "Facul ty of Health, the Westof England, Bristol,UK.",
+                &vocab
+            ),
             "Faculty of Health, the West of England, Bristol, UK."
         );
         assert_eq!(
@@ -658,7 +677,10 @@ mod tests {
             "explore participants' views; 1,520 over all"
         );
         assert_eq!(
-            container_name("MENTALHEALTH AND SOCIAL INCLUSION", &vocabulary("mental health social inclusion")),
+            container_name(
+                "MENTALHEALTH AND SOCIAL INCLUSION",
+                &vocabulary("mental health social inclusion")
+            ),
             "Mental Health and Social Inclusion"
         );
     }
@@ -670,7 +692,10 @@ mod tests {
         assert_eq!(f.issue.as_deref(), Some("2"));
         assert_eq!(f.year, Some(2016));
         assert_eq!(f.pages.as_deref(), Some("126-134"));
-        assert_eq!(f.publisher.as_deref(), Some("Emerald Group Publishing Limited"));
+        assert_eq!(
+            f.publisher.as_deref(),
+            Some("Emerald Group Publishing Limited")
+        );
         assert_eq!(f.issn, ["2042-8308"]);
         assert_eq!(f.doi.as_deref(), Some("10.1108/MHSI-10-2015-0038"));
         assert_eq!(f.container, None);

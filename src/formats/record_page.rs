@@ -51,12 +51,26 @@ fn block_of(line: &str) -> Option<Block> {
     })
 }
 
+/// Labels written on one line with their value.
+const INLINE_LABELS: [&str; 9] = [
+    "被引",
+    "被引次数",
+    "页码",
+    "页数",
+    "年",
+    "年份",
+    "出版年",
+    "卷",
+    "期",
+];
+
 /// "页数:11" or "页数：11" -> ("页数", "11").
 fn inline_field(line: &str) -> Option<(&str, &str)> {
     let (label, value) = line.split_once([':', '：'])?;
     let label = label.trim();
-    let chinese = !label.is_empty() && label.chars().all(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
-    chinese.then(|| (label, value.trim()))
+    INLINE_LABELS
+        .contains(&label)
+        .then(|| (label, value.trim()))
 }
 
 /// "Ley, Ann [1 ]", "Ley, Ann [1, 2 ]" -> ("Ley, Ann", [1]).
@@ -118,8 +132,13 @@ fn parse_citation(line: &str) -> Option<Citation> {
     })?;
     let container = clean_text(&rest[..year_at]);
     c.container = (!container.is_empty()).then_some(container);
-    c.year = rest.get(year_at + 2..year_at + 6).and_then(|y| y.parse().ok());
-    let numbers = rest.get(year_at + 6..).unwrap_or("").trim_start_matches([',', ' ']);
+    c.year = rest
+        .get(year_at + 2..year_at + 6)
+        .and_then(|y| y.parse().ok());
+    let numbers = rest
+        .get(year_at + 6..)
+        .unwrap_or("")
+        .trim_start_matches([',', ' ']);
     // "1 (02): : 111 - 118", "79 : S45 - S45", "56 (1_SUPPL): : 40 - 41", "176 (18) : I - II".
     let (head, pages) = match numbers.split_once(':') {
         Some((h, p)) => (h, p.trim_start_matches([':', ' '])),
@@ -175,7 +194,7 @@ pub fn parse(text: &str, path: &str) -> Parsed {
             block = Some(b);
             continue;
         }
-        if block != Some(Block::Abstract) && block != Some(Block::Related) {
+        if block != Some(Block::Related) {
             if let Some((label, value)) = inline_field(line) {
                 read_inline(&mut r, label, value, path, i, &mut parsed.diagnostics);
                 block = None;
@@ -283,17 +302,7 @@ fn read_inline(
         "年" | "年份" | "出版年" => r.year = value.get(..4).and_then(|y| y.parse().ok()),
         "卷" => r.volume = Some(clean_text(value)).filter(|v| !v.is_empty()),
         "期" => r.issue = Some(clean_text(value)).filter(|v| !v.is_empty()),
-        "DOI" => r.doi = bare_doi(value),
-        _ => {
-            if value.is_empty() {
-                return;
-            }
-            diags.push(Diagnostic::warning(
-                path,
-                i + 1,
-                format!("unknown field \"{label}\" on the record page; ignored"),
-            ))
-        }
+        _ => {}
     }
     if matches!(label, "被引" | "页数") && number().is_none() && !value.is_empty() {
         diags.push(Diagnostic::warning(
@@ -349,28 +358,41 @@ mod tests {
 
     #[test]
     fn citations() {
-        let c = parse_citation("[J]. MATERNAL AND CHILD NUTRITION, 2005, 1 (02): : 111 - 118").unwrap();
+        let c =
+            parse_citation("[J]. MATERNAL AND CHILD NUTRITION, 2005, 1 (02): : 111 - 118").unwrap();
         assert_eq!(c.container.as_deref(), Some("MATERNAL AND CHILD NUTRITION"));
         assert_eq!(c.year, Some(2005));
         assert_eq!(c.volume.as_deref(), Some("1"));
         assert_eq!(c.issue.as_deref(), Some("02"));
         assert_eq!(c.pages.as_deref(), Some("111-118"));
         let c = parse_citation("[J]. LUNG CANCER, 2013, 79 : S45 - S45").unwrap();
-        assert_eq!((c.volume.as_deref(), c.issue, c.pages.as_deref()), (Some("79"), None, Some("S45")));
+        assert_eq!(
+            (c.volume.as_deref(), c.issue, c.pages.as_deref()),
+            (Some("79"), None, Some("S45"))
+        );
         let c = parse_citation("[J]. A, B AND C, 2022, 56 (1_SUPPL): : 40 - 41").unwrap();
         assert_eq!(c.container.as_deref(), Some("A, B AND C"));
         assert_eq!(c.issue.as_deref(), Some("1_SUPPL"));
         assert_eq!(c.pages.as_deref(), Some("40-41"));
         let c = parse_citation("[J]. VETERINARY RECORD, 2015, 176 (18) : I - II").unwrap();
-        assert_eq!((c.issue.as_deref(), c.pages.as_deref()), (Some("18"), Some("I-II")));
+        assert_eq!(
+            (c.issue.as_deref(), c.pages.as_deref()),
+            (Some("18"), Some("I-II"))
+        );
         let c = parse_citation("[C]. PROC X, 2001").unwrap();
-        assert_eq!((c.kind, c.year, c.volume), (Kind::Conference, Some(2001), None));
+        assert_eq!(
+            (c.kind, c.year, c.volume),
+            (Kind::Conference, Some(2001), None)
+        );
         assert_eq!(parse_citation("[J]. NO YEAR HERE"), None);
     }
 
     #[test]
     fn marks() {
-        assert_eq!(author_with_marks("Ley, Ann [1 ]"), ("Ley, Ann".to_string(), vec![1]));
+        assert_eq!(
+            author_with_marks("Ley, Ann [1 ]"),
+            ("Ley, Ann".to_string(), vec![1])
+        );
         assert_eq!(author_with_marks("Ley, Ann [1, 3 ]").1, vec![1, 3]);
         assert_eq!(inline_field("页码:16 / +"), Some(("页码", "16 / +")));
         assert_eq!(inline_field("Note: x"), None);

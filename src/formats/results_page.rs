@@ -142,7 +142,9 @@ fn push_name(out: &mut Vec<String>, name: &str) {
 
 /// Whether a line reads as a list of personal names rather than prose.
 fn looks_like_names(line: &str) -> bool {
-    const PARTICLES: [&str; 10] = ["van", "von", "de", "der", "den", "da", "del", "la", "le", "bin"];
+    const PARTICLES: [&str; 10] = [
+        "van", "von", "de", "der", "den", "da", "del", "la", "le", "bin",
+    ];
     if line.is_empty() || line.chars().count() > 400 || line.ends_with(['.', '…', ':', '?']) {
         return false;
     }
@@ -409,10 +411,7 @@ fn add_paragraph(sections: &mut Vec<Section>, line: &str, after: Option<&[&str]>
     let label = match split_abstract_label(line) {
         Some((label, rest)) if rest.is_empty() => Some(label.to_string()),
         // An unfamiliar heading inside an abstract that is already structured.
-        _ if sections.iter().any(|s| s.label.is_some())
-            && next_is_text
-            && is_heading(line) =>
-        {
+        _ if sections.iter().any(|s| s.label.is_some()) && next_is_text && is_heading(line) => {
             Some(clean_text(line))
         }
         _ => None,
@@ -480,12 +479,19 @@ mod tests {
     fn names() {
         assert_eq!(
             split_names("Liza Hopkins, Glenda Pedwell, Katie Wilson and Prunella Howell-Jay"),
-            ["Liza Hopkins", "Glenda Pedwell", "Katie Wilson", "Prunella Howell-Jay"]
+            [
+                "Liza Hopkins",
+                "Glenda Pedwell",
+                "Katie Wilson",
+                "Prunella Howell-Jay"
+            ]
         );
         assert!(looks_like_names("Simon Lawton-Smith"));
         assert!(looks_like_names("Ludwig van Beethoven and Ann Ley"));
         assert!(!looks_like_names("In April 2010, the trust won funding…"));
-        assert!(!looks_like_names("Peer support work is increasingly common."));
+        assert!(!looks_like_names(
+            "Peer support work is increasingly common."
+        ));
     }
 
     #[test]
@@ -496,7 +502,10 @@ mod tests {
         let (_, v, i) = split_container("X, vol. ahead-of-print no. ahead-of-print");
         assert_eq!((v, i), (None, None));
         let (c, v, _) = split_container("Trauma-Responsive Organisations: The Model");
-        assert_eq!(c.as_deref(), Some("Trauma-Responsive Organisations: The Model"));
+        assert_eq!(
+            c.as_deref(),
+            Some("Trauma-Responsive Organisations: The Model")
+        );
         assert_eq!(v, None);
     }
 
