@@ -280,7 +280,7 @@ pub fn parse(text: &str, path: &str) -> Parsed {
             parsed.diagnostics.push(Diagnostic::warning(
                 path,
                 last_start + 1,
-                "the page ends before its closing results line; this result may be incomplete",
+                format!("the page ends before its closing \"{first} – {last} of …\" line; this result may be incomplete"),
             ));
         }
     }
@@ -409,7 +409,7 @@ fn add_paragraph(sections: &mut Vec<Section>, line: &str, after: Option<&[&str]>
                 && split_abstract_label(l).is_none_or(|(_, rest)| !rest.is_empty())
         });
     let label = match split_abstract_label(line) {
-        Some((label, rest)) if rest.is_empty() => Some(label.to_string()),
+        Some((label, "")) => Some(label.to_string()),
         // An unfamiliar heading inside an abstract that is already structured.
         _ if sections.iter().any(|s| s.label.is_some()) && next_is_text && is_heading(line) => {
             Some(clean_text(line))
