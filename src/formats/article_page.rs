@@ -201,7 +201,8 @@ pub(crate) fn repair_words(text: &str, vocab: &HashMap<String, usize>) -> String
             let b_core = b.trim_end_matches(|c: char| !c.is_alphabetic());
             let a_ok = a.chars().count() >= 2 && a.chars().all(char::is_alphabetic);
             let b_ok = !b_core.is_empty() && b_core.chars().all(|c| c.is_lowercase());
-            if a_ok && b_ok && !COMMON.contains(&b_core) {
+            let common = |w: &str| COMMON.contains(&w.to_lowercase().as_str());
+            if a_ok && b_ok && !common(a) && !common(b_core) {
                 let joined = format!("{a}{b_core}").to_lowercase();
                 if vocab.contains_key(&joined) || FRAGMENTS.contains(&b_core) {
                     out.push(format!("{a}{b}"));
@@ -672,6 +673,8 @@ mod tests {
             ),
             "Faculty of Health, the West of England, Bristol, UK."
         );
+        let below = vocabulary("below the line");
+        assert_eq!(repair_words("it may be low", &below), "it may be low");
         assert_eq!(
             repair_words("explore par ticipants' views; 1,520 over all", &vocab),
             "explore participants' views; 1,520 over all"
