@@ -585,6 +585,17 @@ fn a_results_page_with_three_results_of_other_kinds() {
 }
 
 #[test]
+fn a_results_page_whose_abstract_has_no_heading() {
+    let page = "Article\nPublication date: 2 May 2003\n\nAnn Ley\n\nPurpose\n\nTo look.\n\nFindings\n\nWe saw.\n";
+    let p = parse("nohead.txt", page);
+    assert!(p.diagnostics.is_empty(), "{:?}", p.diagnostics);
+    let r = &p.records[0];
+    assert_eq!(r.teaser, None);
+    assert_eq!(labels(r), [Some("Purpose"), Some("Findings")]);
+    assert_eq!(r.findings(), Some("We saw."));
+}
+
+#[test]
 fn a_results_page_with_thirty_results() {
     let mut page = String::from("1 – 30 of 30\n");
     for n in 1..=30 {

@@ -123,6 +123,7 @@ pub fn detect(text: &str) -> Option<Format> {
     if head.contains("相关论文")
         || head.contains("关键词")
         || head.contains("被引:")
+        || head.contains("被引：")
         || head.contains("作者\n")
     {
         return Some(Format::RecordPage);

@@ -338,6 +338,11 @@ fn parse_result(
             _ => {}
         }
         match part {
+            // An abstract printed without its "Abstract" heading starts at its first label.
+            Part::Head if matches!(split_abstract_label(line), Some((_, ""))) => {
+                part = Part::Abstract;
+                add_paragraph(&mut sections, line, block.get(i + 1..));
+            }
             Part::Head => {
                 if is_count(line) {
                     r.views = line.replace(',', "").parse().ok();
