@@ -335,11 +335,15 @@ pub fn deduplicate(records: &mut Vec<Record>) -> usize {
     let mut seen: HashMap<String, usize> = HashMap::new();
     let mut out: Vec<Record> = Vec::with_capacity(records.len());
     let mut merged = 0;
+    let mut renamed: HashMap<String, String> = HashMap::new();
     for r in records.drain(..) {
         let keys = dedup_keys(&r);
         let into = keys.iter().find_map(|k| seen.get(k).copied());
         match into {
             Some(i) if !conflicts(&out[i], &r) => {
+                if r.id != out[i].id {
+                    renamed.insert(r.id.clone(), out[i].id.clone());
+                }
                 merge_into(&mut out[i], r);
                 for k in dedup_keys(&out[i]) {
                     seen.entry(k).or_insert(i);
@@ -352,6 +356,16 @@ pub fn deduplicate(records: &mut Vec<Record>) -> usize {
                     seen.entry(k).or_insert(i);
                 }
                 out.push(r);
+            }
+        }
+    }
+    // Links to a merged-away record now point at the record it was merged into.
+    if !renamed.is_empty() {
+        for r in &mut out {
+            for id in &mut r.related {
+                if let Some(to) = renamed.get(id) {
+                    id.clone_from(to);
+                }
             }
         }
     }
@@ -578,6 +592,21 @@ mod tests {
         let a = rec("a", Some("Editorial note"), Some("10.1/a"), "x");
         let b = rec("b", Some("Editorial note"), Some("10.1/b"), "x");
         assert_eq!(lib_of(vec![a, b]).records.len(), 2);
+    }
+
+    #[test]
+    fn related_links_follow_a_merge() {
+        let mut parent = rec("p", Some("Parent paper here"), None, "x");
+        let child = rec("p", Some("Child paper title"), None, "y");
+        let child_id = child.compute_id();
+        parent.related = vec![child_id];
+        parent.year = Some(2001);
+        let mut same = rec("q.ris", Some("Child paper title"), Some("10.9/c"), "y");
+        same.source.line = 9;
+        // The copy with a DOI comes first, so the parent's link must be rewritten to it.
+        let lib = lib_of(vec![same, parent, child]);
+        assert_eq!(lib.records.len(), 2);
+        assert_eq!(lib.records[1].related, vec!["doi:10.9/c".to_string()]);
     }
 
     #[test]

@@ -122,6 +122,7 @@ impl Index {
                 &all
             }
         };
+        let prepared: Vec<Prepared> = query.terms.iter().map(Prepared::new).collect();
         let parts: Vec<Option<Vec<Hit>>> = candidates
             .par_chunks(CHUNK)
             .map(|chunk| {
@@ -132,7 +133,7 @@ impl Index {
                     chunk
                         .iter()
                         .filter_map(|&i| {
-                            self.score(i as usize, query)
+                            self.score_prepared(i as usize, &prepared)
                                 .map(|score| Hit { record: i, score })
                         })
                         .collect(),
@@ -152,9 +153,14 @@ impl Index {
 
     /// The record's score when every term holds, else None.
     pub fn score(&self, i: usize, query: &Query) -> Option<i64> {
+        let prepared: Vec<Prepared> = query.terms.iter().map(Prepared::new).collect();
+        self.score_prepared(i, &prepared)
+    }
+
+    fn score_prepared(&self, i: usize, terms: &[Prepared]) -> Option<i64> {
         let mut total = 0;
-        for t in &query.terms {
-            match (self.term_score(i, t), t.negated) {
+        for p in terms {
+            match (self.term_score(i, p), p.term.negated) {
                 (Some(s), false) => total += s,
                 (None, true) => {}
                 _ => return None,
@@ -163,7 +169,8 @@ impl Index {
         Some(total)
     }
 
-    fn term_score(&self, i: usize, t: &Term) -> Option<i64> {
+    fn term_score(&self, i: usize, p: &Prepared) -> Option<i64> {
+        let t = p.term;
         let record = &self.records[i];
         match t.field {
             Field::Year => match t.pattern {
@@ -173,15 +180,15 @@ impl Index {
                 }
                 _ => None,
             },
-            Field::Any => text_score(self.all_fields(i), t),
-            Field::Title => text_score(self.field(i, 0), t),
-            Field::Author => text_score(self.field(i, 1), t),
-            Field::Keyword => text_score(self.field(i, 2), t),
-            Field::Container => text_score(self.field(i, 3), t),
+            Field::Any => text_score(self.all_fields(i), p),
+            Field::Title => text_score(self.field(i, 0), p),
+            Field::Author => text_score(self.field(i, 1), p),
+            Field::Keyword => text_score(self.field(i, 2), p),
+            Field::Container => text_score(self.field(i, 3), p),
             Field::Abstract => record
                 .abstract_sections
                 .iter()
-                .filter_map(|s| text_score(&s.text, t))
+                .filter_map(|s| text_score(&s.text, p))
                 .max(),
             Field::Findings => record
                 .abstract_sections
@@ -191,18 +198,44 @@ impl Index {
                         .as_deref()
                         .is_some_and(crate::record::is_findings_label)
                 })
-                .filter_map(|s| text_score(&s.text, t))
+                .filter_map(|s| text_score(&s.text, p))
                 .max(),
         }
     }
 }
 
-/// A term's score against one text: fuzzy (skim) or exact, smart case.
-fn text_score(hay: &str, t: &Term) -> Option<i64> {
+/// A term ready to run: the query's term with what matching needs precomputed once per pass.
+pub struct Prepared<'q> {
+    pub term: &'q Term,
+    gate: Option<WordGate>,
+}
+
+impl<'q> Prepared<'q> {
+    pub fn new(term: &'q Term) -> Prepared<'q> {
+        let gate = match &term.pattern {
+            Pattern::Fuzzy(n) => WordGate::new(
+                n,
+                term.case_sensitive,
+                matches!(term.field, Field::Abstract | Field::Findings),
+            ),
+            _ => None,
+        };
+        Prepared { term, gate }
+    }
+}
+
+/// A term's score against one text: fuzzy (word-gated, scored by skim) or exact, smart case.
+fn text_score(hay: &str, p: &Prepared) -> Option<i64> {
+    let t = p.term;
     match &t.pattern {
         Pattern::Fuzzy(needle) => {
             if !may_contain_subsequence(hay.as_bytes(), needle.as_bytes(), t.case_sensitive) {
                 return None;
+            }
+            if let Some(g) = &p.gate {
+                if !g.accepts(hay) {
+                    return None;
+                }
             }
             matcher().fuzzy_match(hay, needle)
         }
@@ -210,6 +243,172 @@ fn text_score(hay: &str, t: &Term) -> Option<i64> {
             find_exact(hay, needle, t.case_sensitive).map(|_| 2 * needle.len() as i64 * 16)
         }
         Pattern::Years(..) => None,
+    }
+}
+
+/// Where a word starts: after a non-alphanumeric character, at a lower-to-upper case change
+/// or a letter/digit change, at any CJK character (those scripts have no spaces), and at
+/// punctuation itself (so a needle's `-` or `.` can match).
+fn is_word_start(prev: Option<char>, c: char) -> bool {
+    let Some(p) = prev else { return true };
+    !p.is_alphanumeric()
+        || !c.is_alphanumeric()
+        || (p.is_lowercase() && c.is_uppercase())
+        || (p.is_alphabetic() != c.is_alphabetic())
+        || is_cjk(c)
+}
+
+fn is_cjk(c: char) -> bool {
+    matches!(c as u32, 0x2E80..=0x9FFF | 0xAC00..=0xD7AF | 0xF900..=0xFAFF | 0x20000..=0x2FA1F)
+}
+
+/// The rule that keeps fuzzy matching useful on bibliographic text: the needle's characters
+/// appear in order in chunks, each chunk inside one word and entered at the word's start, and
+/// every chunk but the last at least two characters long. So `repper` finds "Repper", `pesu`
+/// finds "PEer SUpport" and `reper` still finds "Repper"; but `repper` no longer finds a
+/// title with r…e…p…p…e…r scattered over it, nor `ley` the middle of "Dunkley" (unit test
+/// `word_gate`; tests/cli.rs and the TUI key tests on the seeds). In long prose (abstracts)
+/// the needle must fall inside a single word, or a short needle would match every abstract
+/// through the initials of unrelated words. Bit-parallel: one pass over the text, a few
+/// operations a character. What it accepts only shrinks as the needle grows, so narrowing
+/// within the previous hits stays exact.
+#[derive(Debug, Clone)]
+struct WordGate {
+    ascii: [u64; 128],
+    other: Vec<(char, u64)>,
+    len: usize,
+    case_sensitive: bool,
+    single_word: bool,
+}
+
+impl WordGate {
+    /// None for needles longer than 63 characters (skim alone decides those).
+    fn new(needle: &str, case_sensitive: bool, single_word: bool) -> Option<WordGate> {
+        let chars: Vec<char> = needle.chars().collect();
+        if chars.is_empty() || chars.len() > 63 {
+            return None;
+        }
+        let mut g = WordGate {
+            ascii: [0; 128],
+            other: Vec::new(),
+            len: chars.len(),
+            case_sensitive,
+            single_word,
+        };
+        for (i, &c) in chars.iter().enumerate() {
+            let c = g.fold(c);
+            let bit = 1u64 << i;
+            if (c as u32) < 128 {
+                g.ascii[c as usize] |= bit;
+            } else if let Some(e) = g.other.iter_mut().find(|e| e.0 == c) {
+                e.1 |= bit;
+            } else {
+                g.other.push((c, bit));
+            }
+        }
+        Some(g)
+    }
+
+    fn fold(&self, c: char) -> char {
+        if self.case_sensitive {
+            c
+        } else if c.is_ascii() {
+            c.to_ascii_lowercase()
+        } else {
+            c.to_lowercase().next().unwrap_or(c)
+        }
+    }
+
+    fn mask(&self, c: char) -> u64 {
+        let c = self.fold(c);
+        if (c as u32) < 128 {
+            self.ascii[c as usize]
+        } else {
+            self.other.iter().find(|e| e.0 == c).map_or(0, |e| e.1)
+        }
+    }
+
+    fn accepts(&self, hay: &str) -> bool {
+        let goal = 1u64 << self.len;
+        // Bit i: the needle's first i characters are matched, the last of them in the current
+        // word as a chunk of one character (`one`) or of two or more (`more`); `open`: matched
+        // before here in a way that lets a new chunk start at the next word.
+        let mut open = 1u64;
+        let mut one = 0u64;
+        let mut more = 0u64;
+        let mut prev = None;
+        for c in hay.chars() {
+            let m = self.mask(c);
+            if is_word_start(prev, c) {
+                one = (open & m) << 1;
+                // A CJK character is a word of its own, and a whole one.
+                more = if is_cjk(c) { one } else { 0 };
+            } else {
+                more |= ((one | more) & m) << 1;
+            }
+            if (one | more) & goal != 0 {
+                return true;
+            }
+            if !self.single_word {
+                open |= more;
+            }
+            prev = Some(c);
+        }
+        false
+    }
+
+    /// Character positions of one alignment that obeys the rule (for highlighting).
+    fn positions(&self, hay: &str, needle: &str) -> Option<Vec<usize>> {
+        let hay: Vec<char> = hay.chars().collect();
+        let needle: Vec<char> = needle.chars().map(|c| self.fold(c)).collect();
+        let (n, m) = (needle.len(), hay.len());
+        let starts: Vec<bool> = (0..m)
+            .map(|p| is_word_start(p.checked_sub(1).map(|q| hay[q]), hay[p]))
+            .collect();
+        let mut w = 0;
+        let word_of: Vec<usize> = starts
+            .iter()
+            .map(|&s| {
+                w += usize::from(s);
+                w
+            })
+            .collect();
+        // one[i][p] / more[i][p]: needle[..=i] matched with needle[i] at p, as the first
+        // character of its chunk / a later one.
+        let mut one = vec![vec![false; m]; n];
+        let mut more = vec![vec![false; m]; n];
+        for i in 0..n {
+            for p in 0..m {
+                if self.fold(hay[p]) != needle[i] {
+                    continue;
+                }
+                one[i][p] =
+                    starts[p] && (i == 0 || (!self.single_word && (0..p).any(|q| more[i - 1][q])));
+                more[i][p] = (one[i][p] && is_cjk(hay[p]))
+                    || (i > 0
+                        && (0..p)
+                            .rev()
+                            .take_while(|&q| word_of[q] == word_of[p])
+                            .any(|q| one[i - 1][q] || more[i - 1][q]));
+            }
+        }
+        let mut p = (0..m).find(|&p| one[n - 1][p] || more[n - 1][p])?;
+        let mut out = vec![p];
+        for i in (0..n - 1).rev() {
+            let chunk_start = one[i + 1][p];
+            let q = (0..p)
+                .rev()
+                .find(|&q| chunk_start && more[i][q])
+                .or_else(|| {
+                    (0..p)
+                        .rev()
+                        .find(|&q| word_of[q] == word_of[p] && (one[i][q] || more[i][q]))
+                })?;
+            out.push(q);
+            p = q;
+        }
+        out.reverse();
+        Some(out)
     }
 }
 
@@ -277,8 +476,28 @@ pub fn highlight(query: &Query, field: Field, text: &str) -> Vec<usize> {
         }
         match &t.pattern {
             Pattern::Fuzzy(n) => {
-                if let Some((_, idx)) = matcher().fuzzy_indices(text, n) {
-                    out.extend(idx);
+                let gate = WordGate::new(
+                    n,
+                    t.case_sensitive,
+                    matches!(t.field, Field::Abstract | Field::Findings),
+                );
+                let skim = matcher().fuzzy_indices(text, n).map(|(_, idx)| idx);
+                let chars: Vec<char> = text.chars().collect();
+                let obeys = |idx: &[usize]| {
+                    idx.iter().enumerate().all(|(k, &p)| {
+                        let start = is_word_start(p.checked_sub(1).map(|q| chars[q]), chars[p]);
+                        start
+                            || (k > 0
+                                && !(idx[k - 1] + 1..=p).any(|q| {
+                                    is_word_start(q.checked_sub(1).map(|r| chars[r]), chars[q])
+                                }))
+                    })
+                };
+                match (skim, &gate) {
+                    (Some(idx), None) => out.extend(idx),
+                    (Some(idx), Some(_)) if obeys(&idx) => out.extend(idx),
+                    (_, Some(g)) => out.extend(g.positions(text, n).unwrap_or_default()),
+                    (None, None) => {}
                 }
             }
             Pattern::Exact(n) => {
@@ -430,8 +649,12 @@ mod tests {
         peer.sort();
         assert_eq!(peer, vec![0, 2]);
         assert_eq!(ids(&ix, "ti:peer !2012"), vec![2]);
-        // Fuzzy: "peer" also matches scattered across "grouPs ... dEEring", but ranks last.
-        assert_eq!(ids(&ix, "peer").last(), Some(&1));
+        // Not r…e…p scattered over "gRoups ... dEering ... Peer": words are entered at their start.
+        let mut peer = ids(&ix, "peer");
+        peer.sort();
+        assert_eq!(peer, vec![0, 2]);
+        assert_eq!(ids(&ix, "pesu"), vec![0, 2]);
+        assert!(ids(&ix, "ering").is_empty());
         assert_eq!(ids(&ix, "yr:2011..2016"), vec![0, 1]);
         assert_eq!(ids(&ix, "fi:'co-production"), vec![1]);
         assert_eq!(ids(&ix, "ab:training"), vec![2]);
@@ -473,6 +696,57 @@ mod tests {
             "mü".as_bytes(),
             false
         ));
+    }
+
+    #[test]
+    fn word_gate() {
+        let g = WordGate::new("repper", false, false).unwrap();
+        assert!(g.accepts("Julie Repper; Emma Watson"));
+        assert!(!g.accepts("What helps successful community groups (involving peers support"));
+        let g = WordGate::new("ley", false, false).unwrap();
+        assert!(g.accepts("Ann Ley"));
+        assert!(!g.accepts("Theresa Rolley; Kate Dunkley"));
+        // Entering a later word at its start, after a false start in an earlier one.
+        let g = WordGate::new("xyz", false, false).unwrap();
+        assert!(g.accepts("Xy Xyz"));
+        let g = WordGate::new("abc", false, false).unwrap();
+        assert!(!g.accepts("Abx Bc"));
+        assert!(g.accepts("Abx Cd"));
+        assert_eq!(g.positions("Xa Abx Cd", "abc"), Some(vec![3, 4, 7]));
+        // Every chunk but the last has two characters or more: no initials of unrelated words.
+        let g = WordGate::new("hope", false, false).unwrap();
+        assert!(!g.accepts("health of peer workers"));
+        assert!(g.accepts("how peer"));
+        let g = WordGate::new("reper", false, false).unwrap();
+        assert!(g.accepts("Repper"));
+        // In prose, one word only.
+        let g = WordGate::new("hope", false, true).unwrap();
+        assert!(!g.accepts("how peer"));
+        assert!(g.accepts("inspiring hopeful"));
+        let g = WordGate::new("同伴", false, false).unwrap();
+        assert!(g.accepts("评估同伴支持"));
+        assert_eq!(g.positions("评估同伴支持", "同伴"), Some(vec![2, 3]));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn gate_and_its_positions_agree(hay in "[abAB 同-]{0,24}", needle in "[ab同-]{1,5}", single in proptest::bool::ANY) {
+            let g = WordGate::new(&needle, false, single).unwrap();
+            let pos = g.positions(&hay, &needle);
+            proptest::prop_assert_eq!(g.accepts(&hay), pos.is_some(), "{:?} in {:?}", needle, hay);
+            if let Some(pos) = pos {
+                let chars: Vec<char> = hay.chars().collect();
+                let got: String = pos.iter().map(|&p| chars[p].to_lowercase().next().unwrap()).collect();
+                proptest::prop_assert_eq!(got, needle);
+            }
+        }
+
+        #[test]
+        fn a_longer_needle_never_accepts_more(hay in "[abAB -]{0,24}", needle in "[ab-]{1,5}", extra in "[ab]") {
+            let short = WordGate::new(&needle, false, false).unwrap();
+            let long = WordGate::new(&format!("{needle}{extra}"), false, false).unwrap();
+            proptest::prop_assert!(!long.accepts(&hay) || short.accepts(&hay));
+        }
     }
 
     #[test]
