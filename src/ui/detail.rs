@@ -34,7 +34,7 @@ pub fn links(state: &State, i: u32) -> Vec<u32> {
 }
 
 fn label(text: &str) -> Span<'static> {
-    Span::styled(format!("{text:<9}"), theme::dim())
+    Span::styled(format!("{text:<9} "), theme::dim())
 }
 
 /// "Journal, vol. 7, no. 2, pp. 126-134, 2012-06-15"
@@ -81,12 +81,12 @@ pub fn build(state: &State, i: u32, width: u16, selected: Option<usize>) -> Deta
     };
     let field = |lines: &mut Vec<Line<'static>>, name: &str, value: String, style: Style| {
         let prefix = label(name);
-        let mut wrapped = wrap(&[(clean(&value), style)], width.saturating_sub(9), None);
+        let mut wrapped = wrap(&[(clean(&value), style)], width.saturating_sub(10), None);
         for (n, l) in wrapped.iter_mut().enumerate() {
             let p = if n == 0 {
                 prefix.clone()
             } else {
-                Span::raw(" ".repeat(9))
+                Span::raw(" ".repeat(10))
             };
             l.spans.insert(0, p);
         }

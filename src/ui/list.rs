@@ -130,16 +130,12 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
                 .into_iter()
                 .map(|p| p + offset)
                 .collect();
-            spans.extend(fit(&shown, tw, &marks, style, hl));
+            spans.extend(fit(&shown, tw.saturating_sub(1), &marks, style, hl));
         } else {
-            spans.extend(fit(
-                &title,
-                tw,
-                &highlight(q, Field::Title, &title),
-                base,
-                hl,
-            ));
+            let marks = highlight(q, Field::Title, &title);
+            spans.extend(fit(&title, tw.saturating_sub(1), &marks, base, hl));
         }
+        spans.push(Span::styled(" ", base));
         if cw > 0 {
             let c = clean(r.container.as_deref().unwrap_or(""));
             let style = if selected { base } else { theme::dim() };
