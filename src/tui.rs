@@ -88,7 +88,9 @@ pub fn run(library: Library) -> anyhow::Result<()> {
                     Effect::Quit => break 'outer,
                     Effect::Suspend => {
                         terminal::suspend()?;
-                        term.clear()?;
+                        // A fresh terminal redraws every cell; `clear()` would ask for the
+                        // cursor position and wait on the input thread's lock.
+                        term = Terminal::new(CrosstermBackend::new(std::io::stdout()))?;
                     }
                     Effect::Search(req) => worker.submit(req),
                     Effect::IndexChanged => worker = spawn_worker(&state),
