@@ -370,3 +370,20 @@ fn tiny_and_odd_sizes_keep_state_valid() {
     press(&mut s, "k<pgdn>");
     let _ = common::screen(&s);
 }
+
+#[test]
+fn bracketed_paste_adds_records_and_they_can_be_filtered() {
+    let mut s = State::new(Vec::new(), 120, 35);
+    assert_eq!(s.selected, None);
+    let page = include_str!("../seeds/000_da0fbdc0900e8b78.txt");
+    let effects = update(&mut s, Action::Paste(page.into()));
+    assert!(matches!(effects.as_slice(), [Effect::IndexChanged]));
+    assert_eq!(s.records.len(), 1);
+    assert_eq!(s.status.as_deref(), Some("pasted 1 record(s)"));
+    assert_eq!(doi_of(&s).as_deref(), Some("10.1108/MHSI-10-2015-0038"));
+    press(&mut s, "/au:deering<enter>");
+    assert_eq!(s.view.len(), 1);
+    // The same page again is the same paper: merged, not added.
+    update(&mut s, Action::Paste(page.into()));
+    assert_eq!(s.records.len(), 1);
+}
