@@ -190,8 +190,9 @@ fn write_entry(out: &mut String, r: &Record, key: &str) {
     }
     if let Some(c) = &r.container {
         let name = match r.kind {
-            Kind::Article | Kind::Other => "journal",
-            _ => "booktitle",
+            Kind::Article => "journal",
+            Kind::Chapter | Kind::Conference => "booktitle",
+            Kind::Book | Kind::Report | Kind::Thesis | Kind::Other => "series",
         };
         fields.push((name, format!("{{{}}}", escape(c))));
     }

@@ -522,8 +522,9 @@ fn inherit_crossrefs(
     }
 }
 
-const USED_FIELDS: [&str; 27] = [
+const USED_FIELDS: &[&str] = &[
     "title",
+    "series",
     "subtitle",
     "author",
     "editor",
@@ -593,9 +594,19 @@ fn to_record(e: &Entry, path: &str, diagnostics: &mut Vec<Diagnostic>) -> Record
         .or_else(|| e.get("editor"))
         .map(parse_names)
         .unwrap_or_default();
+    // A @proceedings entry repeats its title as booktitle: that is no container. A book's
+    // series is where the book appears.
     r.container = text("journaltitle")
         .or_else(|| text("journal"))
-        .or_else(|| text("booktitle"));
+        .or_else(|| text("booktitle").filter(|b| Some(b) != r.title.as_ref()))
+        .or_else(|| {
+            matches!(
+                r.kind,
+                Kind::Book | Kind::Report | Kind::Thesis | Kind::Other
+            )
+            .then(|| text("series"))
+            .flatten()
+        });
     let (date, year) = date_of(e);
     r.date = date;
     r.year = year;
