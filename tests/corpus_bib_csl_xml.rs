@@ -414,3 +414,33 @@ fn typeset_bib_parse_speed() {
     );
     assert_eq!(parsed.records.len(), 899);
 }
+
+/// Every file cut at many points: the parsers never panic, keep the records before the cut,
+/// and report the cut record with a line number.
+#[test]
+fn truncated_corpus_files_never_panic() {
+    let Some(dir) = corpus() else { return };
+    let files = [
+        ("bibtex/biblatex-examples.bib", Format::Bibtex, 40),
+        ("bibtex/typeset.bib", Format::Bibtex, 12),
+        ("csl-json/zotero-export.json", Format::CslJson, 40),
+        ("pubmed-xml/easyPubMedvig.xml", Format::PubmedXml, 40),
+        ("endnote-xml/endnote.xml", Format::EndnoteXml, 40),
+    ];
+    for (file, format, cuts) in files {
+        let text = read(&dir, file);
+        let full = format.parse(&text, file).records.len();
+        for n in 1..cuts {
+            let mut at = text.len() * n / cuts;
+            while !text.is_char_boundary(at) {
+                at -= 1;
+            }
+            let parsed = format.parse(&text[..at], file);
+            assert!(parsed.records.len() <= full, "{file} cut at {at}");
+            let lines = text[..at].matches('\n').count() + 1;
+            for d in &parsed.diagnostics {
+                assert!(d.line >= 1 && d.line <= lines, "{file} cut at {at}: {d}");
+            }
+        }
+    }
+}
