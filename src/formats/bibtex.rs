@@ -991,8 +991,11 @@ pub fn latex_to_text(raw: &str) -> String {
     let mut out = String::with_capacity(raw.len());
     let chars: Vec<char> = raw.chars().collect();
     decode_into(&chars, &mut 0, &mut out, false);
-    let composed: String = out.nfc().collect();
-    clean_text(&composed)
+    // Only accents written as commands add combining marks; plain text skips composition.
+    if out.chars().any(|c| ('\u{300}'..='\u{36f}').contains(&c)) {
+        out = out.nfc().collect();
+    }
+    clean_text(&out)
 }
 
 /// Decodes from `*i` to the end (or, with `group`, to the '}' closing the current group).
