@@ -32,8 +32,9 @@ fn columns(width: usize) -> [usize; 5] {
     let mark = 2;
     let year = 5;
     let count = if width >= 50 { 7 } else { 0 };
-    let author = (width / 5).clamp(8, 20);
-    let container = if width >= 60 { (width / 5).min(30) } else { 0 };
+    // The title is what people scan; author and container get a sixth each.
+    let author = (width / 6).clamp(8, 20);
+    let container = if width >= 60 { (width / 6).min(28) } else { 0 };
     let title = width.saturating_sub(mark + year + author + container + count);
     [year, author, title, container, count]
 }

@@ -39,7 +39,8 @@ pub fn layout(width: u16, height: u16) -> Panes {
     let body = height - 1;
     let bar = Rect::new(0, body, width, 1);
     let (list, detail) = if width >= SIDE_BY_SIDE {
-        let lw = width * 3 / 5;
+        // Prose reads best at about 80 columns; the list takes the rest of a wide window.
+        let lw = width - (width * 2 / 5).clamp(40, 88);
         (
             Rect::new(0, 0, lw, body),
             Rect::new(lw, 0, width - lw, body),
