@@ -169,11 +169,7 @@ fn finish(fields: &[Field], path: &str, start: usize, out: &mut Parsed) {
             "EP" => set(&mut ep, f),
             "AR" => set(&mut ar, f),
             "PG" => r.page_count = f.joined().parse().ok(),
-            "DI" => {
-                if r.doi.is_none() {
-                    r.doi = bare_doi(&f.joined());
-                }
-            }
+            "DI" if r.doi.is_none() => r.doi = bare_doi(&f.joined()),
             "SN" | "EI" | "BN" => add_identifiers(&f.joined(), &mut r.issn, &mut r.isbn),
             "DE" => author_keywords = split_list(&f.joined()),
             "ID" => keywords_plus = split_list(&f.joined()),
@@ -184,10 +180,8 @@ fn finish(fields: &[Field], path: &str, start: usize, out: &mut Parsed) {
                     }
                 }
             }
-            "AB" => {
-                if r.abstract_sections.is_empty() {
-                    r.abstract_sections = sections::split(&f.lines.join(" "));
-                }
+            "AB" if r.abstract_sections.is_empty() => {
+                r.abstract_sections = sections::split(&f.lines.join(" "));
             }
             "C1" => addresses.extend(f.lines.iter().filter(|l| !l.is_empty())),
             "TC" => r.citations = f.joined().parse().ok(),
