@@ -219,6 +219,12 @@ fn no_records(path: &str) -> Diagnostic {
     )
 }
 
+const KNOWN_TAGS: [[u8; 2]; 33] = [
+    *b"TY", *b"ER", *b"TI", *b"T1", *b"T2", *b"CT", *b"BT", *b"JF", *b"JO", *b"JA", *b"J2", *b"AU",
+    *b"A1", *b"A2", *b"PY", *b"Y1", *b"DA", *b"VL", *b"IS", *b"SP", *b"EP", *b"SN", *b"DO", *b"UR",
+    *b"PB", *b"LA", *b"KW", *b"AB", *b"N2", *b"AD", *b"N1", *b"U3", *b"ID",
+];
+
 /// "TY  - JOUR" -> (TY, "JOUR"); also "1. TY  - JOUR" (Ovid numbering) and "ER  -".
 fn tag_line(line: &str) -> Option<([u8; 2], &str)> {
     let b = line.as_bytes();
@@ -231,18 +237,26 @@ fn tag_line(line: &str) -> Option<([u8; 2], &str)> {
         }
         return None;
     }
-    if b.len() < 5
+    if b.len() < 3
         || !b[0].is_ascii_uppercase()
         || !(b[1].is_ascii_uppercase() || b[1].is_ascii_digit())
-        || b[2] != b' '
-        || b[3] != b' '
-        || b[4] != b'-'
     {
         return None;
     }
-    let value = match b.get(5) {
-        None => line.get(5..)?,
-        Some(b' ') | Some(b'\t') => line.get(6..)?,
+    let tag = [b[0], b[1]];
+    let spaces = b[2..].iter().take_while(|&&c| c == b' ').count();
+    let dash = 2 + spaces;
+    if b.get(dash) != Some(&b'-') || spaces > 3 {
+        return None;
+    }
+    // The standard "TI  - " takes any tag; other spacing ("TI - ") only tags we read, so a
+    // continuation line such as "UK - based study" stays text.
+    if spaces != 2 && !KNOWN_TAGS.contains(&tag) {
+        return None;
+    }
+    let value = match b.get(dash + 1) {
+        None => line.get(dash + 1..)?,
+        Some(b' ') | Some(b'\t') => line.get(dash + 2..)?,
         Some(_) => return None,
     };
     Some(([b[0], b[1]], value))
@@ -361,7 +375,11 @@ fn author(line: &str) -> Option<Author> {
 /// "Family, Given", "Family Initials" ("Liu R.", "Adler D.G.", "Mangalam H") or "Given Family".
 pub(crate) fn parse_name(text: &str) -> Author {
     let text = clean_text(text);
-    if text.contains(',') {
+    if let Some((family, given)) = text.split_once(',') {
+        // Lens.org writes "van den Hoven, null" when the given name is unknown.
+        if matches!(given.trim(), "null" | "undefined" | "nan" | "NaN") {
+            return Author::from_parts(family, "");
+        }
         return Author::parse(&text);
     }
     if let Some((family, initials)) = text.rsplit_once(' ') {
@@ -614,7 +632,7 @@ mod tests {
 
     #[test]
     fn basic_record_and_fields() {
-        let p = one("TY  - JOUR\r\nTI  - A title\r\nAU  - Ley, Ann\r\nAU  - Liu R.\r\nPY  - 2012///\r\nDA  - 2012/06/15\r\nJO  - J Abbr\r\nJF  - Journal Full\r\nVL  - 3\r\nIS  - 2\r\nSP  - 349\r\nEP  - 56\r\nSN  - 1747938x\r\nSN  - 978-3-030-58167-1\r\nDO  - https://doi.org/10.1/ABC\r\nUR  - https://x.org/a\r\nPB  - Pub\r\nLA  - English\r\nKW  - one\r\nKW  - two\r\nAB  - BACKGROUND: Why. RESULTS: What.\r\nER  - \r\n");
+        let p = one("TY  - JOUR\r\nTI  - A title\r\nAU  - Ley, Ann\r\nAU  - Liu R.\r\nAU  - van den Hoven, null\r\nPY  - 2012///\r\nDA  - 2012/06/15\r\nJO  - J Abbr\r\nJF  - Journal Full\r\nVL  - 3\r\nIS  - 2\r\nSP  - 349\r\nEP  - 56\r\nSN  - 1747938x\r\nSN  - 978-3-030-58167-1\r\nDO  - https://doi.org/10.1/ABC\r\nUR  - https://x.org/a\r\nPB  - Pub\r\nLA  - English\r\nKW  - one\r\nKW  - two\r\nAB  - BACKGROUND: Why. RESULTS: What.\r\nER  - \r\n");
         assert!(p.diagnostics.is_empty(), "{:?}", p.diagnostics);
         let r = &p.records[0];
         assert_eq!(r.kind, Kind::Article);
@@ -622,6 +640,8 @@ mod tests {
         assert_eq!(r.authors[0].name, "Ann Ley");
         assert_eq!(r.authors[1].family.as_deref(), Some("Liu"));
         assert_eq!(r.authors[1].given.as_deref(), Some("R."));
+        assert_eq!(r.authors[2].name, "van den Hoven");
+        assert_eq!(r.authors[2].given, None);
         assert_eq!(r.year, Some(2012));
         assert_eq!(r.date.as_deref(), Some("2012-06-15"));
         assert_eq!(r.container.as_deref(), Some("Journal Full"));
@@ -646,6 +666,17 @@ mod tests {
         assert!(p.diagnostics.is_empty());
         assert_eq!(p.records[1].title.as_deref(), Some("Second"));
         assert_eq!(p.records[1].source.line, 10);
+    }
+
+    #[test]
+    fn other_spacing_only_for_known_tags() {
+        let p = one("TY - JOUR\nTI - Spaced\nAB - Text\nUK - based study\nER -\n");
+        assert_eq!(p.records.len(), 1);
+        assert_eq!(p.records[0].title.as_deref(), Some("Spaced"));
+        assert_eq!(
+            p.records[0].abstract_sections[0].text,
+            "Text UK - based study"
+        );
     }
 
     #[test]

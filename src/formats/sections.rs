@@ -167,8 +167,14 @@ pub fn split(text: &str) -> Vec<Section> {
     }
     let mut marks = line_labels(text);
     inline_labels(text, &mut marks);
-    // Capitalised and unseparated labels count only beside a known, separated one.
-    if !marks.iter().any(|m| m.known && !m.weak) {
+    // Capitalised and unseparated labels count only beside a known, separated one, or when
+    // several known labels in capitals head the parts ("BACKGROUND Long-term ... METHODS We").
+    let separated = marks.iter().any(|m| m.known && !m.weak);
+    let capital_headings = marks
+        .iter()
+        .filter(|m| m.weak && is_capitals(&text[m.start..m.text_start]))
+        .count();
+    if !separated && capital_headings < 2 {
         marks.clear();
     }
     if marks.is_empty() {
@@ -513,6 +519,13 @@ mod tests {
         // Alone, such words are ordinary prose.
         let s = split("Results A and B differ. Methods The usual.");
         assert_eq!(labels(&s), [None]);
+        // Known labels in capitals head the parts even without separators.
+        let s = split("BACKGROUND Long-term use harms. OBJECTIVE To compare. RESULTS We found it.");
+        assert_eq!(
+            labels(&s),
+            [Some("Background"), Some("Objective"), Some("Results")]
+        );
+        assert_eq!(s[1].text, "To compare.");
     }
 
     #[test]
