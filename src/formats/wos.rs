@@ -210,7 +210,8 @@ fn finish(fields: &[Field], path: &str, start: usize, out: &mut Parsed) {
         }
         (Some(b), None, _) => Some(b),
         // An article number stands in for pages, as reference managers do.
-        (None, _, Some(a)) => Some(a),
+        // "AR UNSP 086201": WoS marks some article numbers as unspecified.
+        (None, _, Some(a)) => Some(a.trim_start_matches("UNSP ").to_string()),
         _ => None,
     };
     if let Some(y) = r.year {
@@ -323,7 +324,7 @@ fn attach_addresses(authors: &mut [Author], short: &[&str], full: &[&str], addre
 mod tests {
     use super::*;
 
-    const SAMPLE: &str = "\u{feff}FN Thomson Reuters Web of Science\nVR 1.0\nPT J\nAU Sun, ZW\n   Russell, TP\nAF Sun, Zhiwei\n   Russell, Thomas P.\nTI In situ study of solvent\n   vapor annealing\nSO JOURNAL OF POLYMER SCIENCE\nLA English\nDT Article; Proceedings Paper\nDE annealing; block copolymers\nID LITHOGRAPHY; GRAPHENE;\n   NANOWIRES; block copolymers\nAB Solvent vapor annealing is a route.\nC1 [Sun, Zhiwei; Russell, Thomas P.] Univ Massachusetts, Amherst, MA USA.\n   [Russell, Thomas P.] Lawrence Berkeley Natl Lab, Berkeley, CA USA.\nTC 7\nSN 0887-6266\nEI 1099-0488\nPD JUL 1\nPY 2017\nVL 55\nIS 13\nBP 980\nEP 92\nPG 13\nDI 10.1002/polb.24346\nWC Polymer Science\nUT WOS:000401245300003\nER\n\nPT J\nAU Solo, A\nC1 Waseda Univ, Tokyo, Japan.\nTI Second\nPY 2016\nAR 086201\nER\n\nEF\n";
+    const SAMPLE: &str = "\u{feff}FN Thomson Reuters Web of Science\nVR 1.0\nPT J\nAU Sun, ZW\n   Russell, TP\nAF Sun, Zhiwei\n   Russell, Thomas P.\nTI In situ study of solvent\n   vapor annealing\nSO JOURNAL OF POLYMER SCIENCE\nLA English\nDT Article; Proceedings Paper\nDE annealing; block copolymers\nID LITHOGRAPHY; GRAPHENE;\n   NANOWIRES; block copolymers\nAB Solvent vapor annealing is a route.\nC1 [Sun, Zhiwei; Russell, Thomas P.] Univ Massachusetts, Amherst, MA USA.\n   [Russell, Thomas P.] Lawrence Berkeley Natl Lab, Berkeley, CA USA.\nTC 7\nSN 0887-6266\nEI 1099-0488\nPD JUL 1\nPY 2017\nVL 55\nIS 13\nBP 980\nEP 92\nPG 13\nDI 10.1002/polb.24346\nWC Polymer Science\nUT WOS:000401245300003\nER\n\nPT J\nAU Solo, A\nC1 Waseda Univ, Tokyo, Japan.\nTI Second\nPY 2016\nAR UNSP 086201\nER\n\nEF\n";
 
     #[test]
     fn fields_of_a_record() {
