@@ -550,6 +550,13 @@ fn web_of_science_records() {
         r.authors[1].affiliations,
         ["Akita Univ, Dept Mat Sci, Akita 0108502, Japan."]
     );
+    // "BP 5755", "EP +": the last page is unknown.
+    let r = p
+        .records
+        .iter()
+        .find(|r| r.doi.as_deref() == Some("10.1002/adma.201102964"))
+        .expect("record 10.1002/adma.201102964");
+    assert_eq!(r.pages.as_deref(), Some("5755"));
     let r = &p.records[499];
     assert_eq!(r.source.line, 41021);
     // An article number where there are no pages.

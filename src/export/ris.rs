@@ -20,7 +20,8 @@ fn write_record(out: &mut String, r: &Record) {
     for a in &r.authors {
         match (&a.family, &a.given) {
             (Some(f), Some(g)) => tag(out, "AU", &format!("{f}, {g}")),
-            (Some(f), None) => tag(out, "AU", f),
+            // The trailing comma keeps "van den Hoven" a family name when read back.
+            (Some(f), None) => tag(out, "AU", &format!("{f},")),
             _ => tag(out, "AU", &a.name),
         }
     }
@@ -61,14 +62,22 @@ fn write_record(out: &mut String, r: &Record) {
     if !r.abstract_sections.is_empty() {
         tag(out, "AB", &abstract_text(r));
     }
+    // AD belongs to the record in RIS; an address of an author other than the first is
+    // written "Family, Given: address" (as Ovid does), which our importer reads back.
     let mut addresses: Vec<&str> = Vec::new();
-    for a in r.authors.iter().flat_map(|a| &a.affiliations) {
-        if !addresses.contains(&a.as_str()) {
-            addresses.push(a);
+    for (i, a) in r.authors.iter().enumerate() {
+        for address in &a.affiliations {
+            if addresses.contains(&address.as_str()) {
+                continue;
+            }
+            addresses.push(address);
+            match (&a.family, &a.given) {
+                _ if i == 0 => tag(out, "AD", address),
+                (Some(f), Some(g)) => tag(out, "AD", &format!("{f}, {g}: {address}")),
+                (Some(f), None) => tag(out, "AD", &format!("{f}: {address}")),
+                _ => tag(out, "AD", &format!("{}: {address}", a.name)),
+            }
         }
-    }
-    for a in addresses {
-        tag(out, "AD", a);
     }
     if let Some(u) = &r.url {
         tag(out, "UR", u);
@@ -141,6 +150,8 @@ mod tests {
             },
         ];
         r.authors[0].affiliations = vec!["Univ X".into()];
+        r.authors.push(Author::from_parts("van den Berg", ""));
+        r.authors[2].affiliations = vec!["Univ X".into(), "Delft".into()];
         r.year = Some(2012);
         r.date = Some("2012-06-15".into());
         r.container = Some("Journal".into());
@@ -179,7 +190,7 @@ mod tests {
     #[test]
     fn writes_every_field_on_single_lines() {
         let text = write(&[&sample()]);
-        let expected = "TY  - JOUR\nTI  - A title across lines\nAU  - Ley, Ann\nAU  - WHO Group\nPY  - 2012\nDA  - 2012/06/15\nJO  - Journal\nVL  - 3\nIS  - 2\nSP  - 349\nEP  - 356\nDO  - 10.1/abc\nSN  - 1747-938X\nSN  - 9783030581671\nKW  - one\nKW  - two; three\nAB  - Lead text without a stop BACKGROUND: Why. DESIGN/METHODOLOGY/APPROACH: How RESULTS: What.\nAD  - Univ X\nUR  - https://x.org\nPB  - Pub\nLA  - eng\nN1  - Cited By: 4\nER  - \n\n";
+        let expected = "TY  - JOUR\nTI  - A title across lines\nAU  - Ley, Ann\nAU  - WHO Group\nAU  - van den Berg,\nPY  - 2012\nDA  - 2012/06/15\nJO  - Journal\nVL  - 3\nIS  - 2\nSP  - 349\nEP  - 356\nDO  - 10.1/abc\nSN  - 1747-938X\nSN  - 9783030581671\nKW  - one\nKW  - two; three\nAB  - Lead text without a stop BACKGROUND: Why. DESIGN/METHODOLOGY/APPROACH: How RESULTS: What.\nAD  - Univ X\nAD  - van den Berg: Delft\nUR  - https://x.org\nPB  - Pub\nLA  - eng\nN1  - Cited By: 4\nER  - \n\n";
         assert_eq!(text, expected);
     }
 
@@ -192,6 +203,8 @@ mod tests {
         assert_eq!(b.title.as_deref(), Some("A title across lines"));
         assert_eq!(b.authors[0], r.authors[0]);
         assert_eq!(b.authors[1].name, "WHO Group");
+        assert_eq!(b.authors[2].family.as_deref(), Some("van den Berg"));
+        assert_eq!(b.authors[2].affiliations, ["Delft"]);
         assert_eq!(b.date, r.date);
         assert_eq!(b.year, r.year);
         assert_eq!(b.container, r.container);

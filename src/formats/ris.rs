@@ -398,27 +398,62 @@ fn is_initials(s: &str) -> bool {
         && (letters <= 3 || s.contains('.'))
 }
 
-/// AD lines name an author ("Trindade, Ines A.: ..." or "D.G. Adler, Department ...") or not;
-/// the rest go to the first author, whom RIS exports treat as the corresponding one.
+/// AD lines may name their author: "Trindade, Ines A.: address" (Ovid, and our export) or
+/// "D.G. Adler, Department ..." (Embase). The rest go to the first author, whom RIS exports
+/// treat as the corresponding one.
 fn attach_addresses(authors: &mut [Author], addresses: Vec<String>) {
+    let squash = |s: &str| -> String {
+        s.chars()
+            .filter(|c| c.is_alphanumeric())
+            .flat_map(char::to_lowercase)
+            .collect()
+    };
     for address in addresses {
-        let matched = authors.iter().position(|a| {
-            let Some(family) = a.family.as_deref() else {
-                return false;
-            };
-            let head: &str = address.split([':', ',']).next().unwrap_or("");
-            head.len() < 60 && head.split_whitespace().any(|w| w == family)
+        let named = address
+            .split_once(": ")
+            .filter(|(name, rest)| name.len() < 60 && !rest.trim().is_empty())
+            .and_then(|(name, rest)| {
+                let who = parse_name(name);
+                let given = who.given.as_deref().map(squash);
+                let same_family = |a: &Author| a.family.is_some() && a.family == who.family;
+                authors
+                    .iter()
+                    .position(|a| same_family(a) && a.given.as_deref().map(squash) == given)
+                    .or_else(|| authors.iter().position(same_family))
+                    // A family name alone: "van den Berg: Delft".
+                    .or_else(|| {
+                        let name = squash(name);
+                        authors.iter().position(|a| {
+                            a.family.as_deref().map(squash) == Some(name.clone())
+                                || squash(&a.name) == name
+                        })
+                    })
+                    .map(|i| (i, rest.trim().to_string()))
+            });
+        let (index, text) = named.unwrap_or_else(|| {
+            let head = address.split([':', ',']).next().unwrap_or("");
+            let found = authors.iter().position(|a| {
+                a.family
+                    .as_deref()
+                    .is_some_and(|f| head.len() < 60 && has_words(head, f))
+            });
+            (found.unwrap_or(0), address.clone())
         });
-        let text = match address.split_once(": ") {
-            Some((head, rest)) if matched.is_some() && head.len() < 60 => rest.trim().to_string(),
-            _ => address.clone(),
-        };
-        if let Some(a) = authors.get_mut(matched.unwrap_or(0)) {
+        if let Some(a) = authors.get_mut(index) {
             if !a.affiliations.contains(&text) {
                 a.affiliations.push(text);
             }
         }
     }
+}
+
+/// Whether `words` occurs in `text` as whole words ("van den Hoven" in "A. van den Hoven").
+fn has_words(text: &str, words: &str) -> bool {
+    text.match_indices(words).any(|(i, m)| {
+        let before = text[..i].chars().next_back();
+        let after = text[i + m.len()..].chars().next();
+        !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+    })
 }
 
 fn kind_of(ty: &str) -> Kind {
@@ -793,10 +828,12 @@ mod tests {
 
     #[test]
     fn addresses_go_to_named_author_else_first() {
-        let p = one("TY  - JOUR\nA1  - Liu R.\nA1  - Adler D.G.\nAD  - D.G. Adler, Dept, Utah\nAD  - Somewhere\nER  - \n");
+        let p = one("TY  - JOUR\nA1  - Liu R.\nA1  - Adler D.G.\nA1  - van den Berg, Ann\nA1  - Liu, Q.\nAD  - D.G. Adler, Dept, Utah\nAD  - Somewhere\nAD  - Liu, Q: Beijing\nAD  - A. van den Berg, Delft\nER  - \n");
         let a = &p.records[0].authors;
         assert_eq!(a[1].affiliations, ["D.G. Adler, Dept, Utah"]);
         assert_eq!(a[0].affiliations, ["Somewhere"]);
+        assert_eq!(a[3].affiliations, ["Beijing"]);
+        assert_eq!(a[2].affiliations, ["A. van den Berg, Delft"]);
     }
 
     #[test]

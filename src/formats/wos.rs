@@ -204,6 +204,8 @@ fn finish(fields: &[Field], path: &str, start: usize, out: &mut Parsed) {
             r.keywords.push(k);
         }
     }
+    // "EP +" stands for an unknown last page.
+    let ep = ep.filter(|e| e.chars().any(|c| c.is_ascii_digit()));
     r.pages = match (bp, ep, ar) {
         (Some(b), Some(e), _) => {
             crate::record::normalize_pages(&format!("{b}-{e}")).map(|p| expand_pages(&p))
@@ -324,7 +326,7 @@ fn attach_addresses(authors: &mut [Author], short: &[&str], full: &[&str], addre
 mod tests {
     use super::*;
 
-    const SAMPLE: &str = "\u{feff}FN Thomson Reuters Web of Science\nVR 1.0\nPT J\nAU Sun, ZW\n   Russell, TP\nAF Sun, Zhiwei\n   Russell, Thomas P.\nTI In situ study of solvent\n   vapor annealing\nSO JOURNAL OF POLYMER SCIENCE\nLA English\nDT Article; Proceedings Paper\nDE annealing; block copolymers\nID LITHOGRAPHY; GRAPHENE;\n   NANOWIRES; block copolymers\nAB Solvent vapor annealing is a route.\nC1 [Sun, Zhiwei; Russell, Thomas P.] Univ Massachusetts, Amherst, MA USA.\n   [Russell, Thomas P.] Lawrence Berkeley Natl Lab, Berkeley, CA USA.\nTC 7\nSN 0887-6266\nEI 1099-0488\nPD JUL 1\nPY 2017\nVL 55\nIS 13\nBP 980\nEP 92\nPG 13\nDI 10.1002/polb.24346\nWC Polymer Science\nUT WOS:000401245300003\nER\n\nPT J\nAU Solo, A\nC1 Waseda Univ, Tokyo, Japan.\nTI Second\nPY 2016\nAR UNSP 086201\nER\n\nEF\n";
+    const SAMPLE: &str = "\u{feff}FN Thomson Reuters Web of Science\nVR 1.0\nPT J\nAU Sun, ZW\n   Russell, TP\nAF Sun, Zhiwei\n   Russell, Thomas P.\nTI In situ study of solvent\n   vapor annealing\nSO JOURNAL OF POLYMER SCIENCE\nLA English\nDT Article; Proceedings Paper\nDE annealing; block copolymers\nID LITHOGRAPHY; GRAPHENE;\n   NANOWIRES; block copolymers\nAB Solvent vapor annealing is a route.\nC1 [Sun, Zhiwei; Russell, Thomas P.] Univ Massachusetts, Amherst, MA USA.\n   [Russell, Thomas P.] Lawrence Berkeley Natl Lab, Berkeley, CA USA.\nTC 7\nSN 0887-6266\nEI 1099-0488\nPD JUL 1\nPY 2017\nVL 55\nIS 13\nBP 980\nEP 92\nPG 13\nDI 10.1002/polb.24346\nWC Polymer Science\nUT WOS:000401245300003\nER\n\nPT J\nAU Solo, A\nC1 Waseda Univ, Tokyo, Japan.\nTI Second\nPY 2016\nBP 5755\nEP +\nAR UNSP 086201\nER\n\nEF\n";
 
     #[test]
     fn fields_of_a_record() {
@@ -365,7 +367,7 @@ mod tests {
         assert_eq!(r.paper_type.as_deref(), Some("Article; Proceedings Paper"));
         let s = &p.records[1];
         assert_eq!(s.source.line, 34);
-        assert_eq!(s.pages.as_deref(), Some("086201"));
+        assert_eq!(s.pages.as_deref(), Some("5755"));
         assert_eq!(s.authors[0].affiliations, ["Waseda Univ, Tokyo, Japan."]);
     }
 
@@ -379,6 +381,12 @@ mod tests {
         let lines: Vec<usize> = p.diagnostics.iter().map(|d| d.line).collect();
         assert_eq!(lines, [6, 8]);
         assert_eq!(p.records[1].year, None);
+    }
+
+    #[test]
+    fn unspecified_article_number() {
+        let p = parse("PT J\nTI One\nAR UNSP 09LD11\nER\nEF\n", "t");
+        assert_eq!(p.records[0].pages.as_deref(), Some("09LD11"));
     }
 
     #[test]
