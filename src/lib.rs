@@ -1,7 +1,19 @@
 //! litbrowse: read, filter and export research literature offline, in the terminal.
 
+pub mod cli;
 pub mod diagnostic;
 pub mod export;
 pub mod formats;
 pub mod library;
+pub mod query;
 pub mod record;
+pub mod search;
+
+/// Opens the terminal browser on a library.
+pub fn run_browser(lib: library::Library) -> anyhow::Result<()> {
+    eprintln!(
+        "litbrowse: the terminal browser is not built yet; {} records loaded. Try `litbrowse list`.",
+        lib.records.len()
+    );
+    Ok(())
+}

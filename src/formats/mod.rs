@@ -131,6 +131,7 @@ pub fn detect(text: &str) -> Option<Format> {
     if head.contains("相关论文")
         || head.contains("关键词")
         || head.contains("被引:")
+        || head.contains("被引：")
         || head.contains("作者\n")
     {
         return Some(Format::RecordPage);
@@ -138,8 +139,13 @@ pub fn detect(text: &str) -> Option<Format> {
     if lines.iter().any(|l| l.starts_with("Publication date: ")) {
         return Some(Format::ResultsPage);
     }
+    // Article pages glue labels to values: "Published date09 May 2016", "DOIhttps://...".
     if lines.iter().any(|l| {
-        l.starts_with("Published date") || l.starts_with("DOIhttp") || l.starts_with("DOI10.")
+        l.strip_prefix("Published date").is_some_and(|v| {
+            v.trim_start_matches([':', ' '])
+                .starts_with(|c: char| c.is_ascii_alphanumeric())
+        }) || l.starts_with("DOIhttp")
+            || l.starts_with("DOI10.")
     }) {
         return Some(Format::ArticlePage);
     }

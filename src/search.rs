@@ -1,0 +1,758 @@
+//! Matching records against a query. Search text is prepared once (`Index::new`); a pass
+//! runs in parallel chunks, can be abandoned, and can be confined to a previous pass's hits.
+//! Highlight positions are computed separately, only for the rows on screen.
+
+use crate::query::{Field, Pattern, Query, Term};
+use crate::record::Record;
+use fuzzy_matcher::skim::SkimMatcherV2;
+use fuzzy_matcher::FuzzyMatcher;
+use rayon::prelude::*;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc;
+use std::sync::{Arc, OnceLock};
+use std::time::{Duration, Instant};
+
+/// One record that matched, with its score (higher is better).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Hit {
+    pub record: u32,
+    pub score: i64,
+}
+
+fn matcher() -> &'static SkimMatcherV2 {
+    static M: OnceLock<SkimMatcherV2> = OnceLock::new();
+    M.get_or_init(|| SkimMatcherV2::default().smart_case())
+}
+
+/// Number of searchable metadata fields kept per record.
+const FIELDS: usize = 5;
+
+/// The search text of a library, prepared once at load.
+pub struct Index {
+    records: Arc<Vec<Record>>,
+    /// Title, authors, keywords, container and year of every record, one after another.
+    text: String,
+    /// Per record: where each field starts in `text`, and where the record ends.
+    spans: Vec<[usize; FIELDS + 1]>,
+}
+
+impl Index {
+    pub fn new(records: Arc<Vec<Record>>) -> Index {
+        let mut text = String::with_capacity(records.len() * 160);
+        let mut spans = Vec::with_capacity(records.len());
+        for r in records.iter() {
+            let mut span = [0; FIELDS + 1];
+            span[0] = text.len();
+            if let Some(t) = &r.title {
+                text.push_str(t);
+            }
+            text.push(' ');
+            span[1] = text.len();
+            for (i, a) in r.authors.iter().enumerate() {
+                if i > 0 {
+                    text.push_str("; ");
+                }
+                text.push_str(&a.name);
+            }
+            text.push(' ');
+            span[2] = text.len();
+            for (i, k) in r.keywords.iter().enumerate() {
+                if i > 0 {
+                    text.push_str("; ");
+                }
+                text.push_str(k);
+            }
+            text.push(' ');
+            span[3] = text.len();
+            if let Some(c) = &r.container {
+                text.push_str(c);
+            }
+            text.push(' ');
+            span[4] = text.len();
+            if let Some(y) = r.year {
+                text.push_str(&y.to_string());
+            }
+            span[5] = text.len();
+            spans.push(span);
+        }
+        Index {
+            records,
+            text,
+            spans,
+        }
+    }
+
+    pub fn records(&self) -> &Arc<Vec<Record>> {
+        &self.records
+    }
+
+    pub fn len(&self) -> usize {
+        self.spans.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.spans.is_empty()
+    }
+
+    fn field(&self, i: usize, f: usize) -> &str {
+        let s = &self.spans[i];
+        &self.text[s[f]..s[f + 1]]
+    }
+
+    fn all_fields(&self, i: usize) -> &str {
+        let s = &self.spans[i];
+        &self.text[s[0]..s[FIELDS]]
+    }
+
+    /// Runs a query over every record, or only over `within` (record indices, e.g. the hits of
+    /// a query this one narrows). Hits come best first. Returns None when `cancelled` turned
+    /// true during the pass.
+    pub fn run(
+        &self,
+        query: &Query,
+        within: Option<&[u32]>,
+        cancelled: &(dyn Fn() -> bool + Sync),
+    ) -> Option<Vec<Hit>> {
+        const CHUNK: usize = 2048;
+        let all: Vec<u32>;
+        let candidates: &[u32] = match within {
+            Some(w) => w,
+            None => {
+                all = (0..self.len() as u32).collect();
+                &all
+            }
+        };
+        let prepared: Vec<Prepared> = query.terms.iter().map(Prepared::new).collect();
+        let parts: Vec<Option<Vec<Hit>>> = candidates
+            .par_chunks(CHUNK)
+            .map(|chunk| {
+                if cancelled() {
+                    return None;
+                }
+                Some(
+                    chunk
+                        .iter()
+                        .filter_map(|&i| {
+                            self.score_prepared(i as usize, &prepared)
+                                .map(|score| Hit { record: i, score })
+                        })
+                        .collect(),
+                )
+            })
+            .collect();
+        let mut hits = Vec::new();
+        for p in parts {
+            hits.extend(p?);
+        }
+        if cancelled() {
+            return None;
+        }
+        hits.par_sort_unstable_by(|a, b| b.score.cmp(&a.score).then(a.record.cmp(&b.record)));
+        Some(hits)
+    }
+
+    /// The record's score when every term holds, else None.
+    pub fn score(&self, i: usize, query: &Query) -> Option<i64> {
+        let prepared: Vec<Prepared> = query.terms.iter().map(Prepared::new).collect();
+        self.score_prepared(i, &prepared)
+    }
+
+    fn score_prepared(&self, i: usize, terms: &[Prepared]) -> Option<i64> {
+        let mut total = 0;
+        for p in terms {
+            match (self.term_score(i, p), p.term.negated) {
+                (Some(s), false) => total += s,
+                (None, true) => {}
+                _ => return None,
+            }
+        }
+        Some(total)
+    }
+
+    fn term_score(&self, i: usize, p: &Prepared) -> Option<i64> {
+        let t = p.term;
+        let record = &self.records[i];
+        match t.field {
+            Field::Year => match t.pattern {
+                Pattern::Years(lo, hi) => {
+                    let y = record.year?;
+                    (lo.is_none_or(|lo| y >= lo) && hi.is_none_or(|hi| y <= hi)).then_some(0)
+                }
+                _ => None,
+            },
+            Field::Any => text_score(self.all_fields(i), p),
+            Field::Title => text_score(self.field(i, 0), p),
+            Field::Author => text_score(self.field(i, 1), p),
+            Field::Keyword => text_score(self.field(i, 2), p),
+            Field::Container => text_score(self.field(i, 3), p),
+            Field::Abstract => record
+                .abstract_sections
+                .iter()
+                .filter_map(|s| text_score(&s.text, p))
+                .max(),
+            Field::Findings => record
+                .abstract_sections
+                .iter()
+                .filter(|s| {
+                    s.label
+                        .as_deref()
+                        .is_some_and(crate::record::is_findings_label)
+                })
+                .filter_map(|s| text_score(&s.text, p))
+                .max(),
+        }
+    }
+}
+
+/// A term ready to run: the query's term with what matching needs precomputed once per pass.
+pub struct Prepared<'q> {
+    pub term: &'q Term,
+    gate: Option<WordGate>,
+}
+
+impl<'q> Prepared<'q> {
+    pub fn new(term: &'q Term) -> Prepared<'q> {
+        let gate = match &term.pattern {
+            Pattern::Fuzzy(n) => WordGate::new(
+                n,
+                term.case_sensitive,
+                matches!(term.field, Field::Abstract | Field::Findings),
+            ),
+            _ => None,
+        };
+        Prepared { term, gate }
+    }
+}
+
+/// A term's score against one text: fuzzy (word-gated, scored by skim) or exact, smart case.
+fn text_score(hay: &str, p: &Prepared) -> Option<i64> {
+    let t = p.term;
+    match &t.pattern {
+        Pattern::Fuzzy(needle) => {
+            if !may_contain_subsequence(hay.as_bytes(), needle.as_bytes(), t.case_sensitive) {
+                return None;
+            }
+            if let Some(g) = &p.gate {
+                if !g.accepts(hay) {
+                    return None;
+                }
+            }
+            matcher().fuzzy_match(hay, needle)
+        }
+        Pattern::Exact(needle) => {
+            find_exact(hay, needle, t.case_sensitive).map(|_| 2 * needle.len() as i64 * 16)
+        }
+        Pattern::Years(..) => None,
+    }
+}
+
+/// Where a word starts: after a non-alphanumeric character, at a lower-to-upper case change
+/// or a letter/digit change, at any CJK character (those scripts have no spaces), and at
+/// punctuation itself (so a needle's `-` or `.` can match).
+fn is_word_start(prev: Option<char>, c: char) -> bool {
+    let Some(p) = prev else { return true };
+    !p.is_alphanumeric()
+        || !c.is_alphanumeric()
+        || (p.is_lowercase() && c.is_uppercase())
+        || (p.is_alphabetic() != c.is_alphabetic())
+        || is_cjk(c)
+}
+
+fn is_cjk(c: char) -> bool {
+    matches!(c as u32, 0x2E80..=0x9FFF | 0xAC00..=0xD7AF | 0xF900..=0xFAFF | 0x20000..=0x2FA1F)
+}
+
+/// The rule that keeps fuzzy matching useful on bibliographic text: the needle's characters
+/// appear in order in chunks, each chunk inside one word and entered at the word's start, and
+/// every chunk but the last at least two characters long. So `repper` finds "Repper", `pesu`
+/// finds "PEer SUpport" and `reper` still finds "Repper"; but `repper` no longer finds a
+/// title with r…e…p…p…e…r scattered over it, nor `ley` the middle of "Dunkley" (unit test
+/// `word_gate`; tests/cli.rs and the TUI key tests on the seeds). In long prose (abstracts)
+/// the needle must fall inside a single word, or a short needle would match every abstract
+/// through the initials of unrelated words. Bit-parallel: one pass over the text, a few
+/// operations a character. What it accepts only shrinks as the needle grows, so narrowing
+/// within the previous hits stays exact.
+#[derive(Debug, Clone)]
+struct WordGate {
+    ascii: [u64; 128],
+    other: Vec<(char, u64)>,
+    len: usize,
+    case_sensitive: bool,
+    single_word: bool,
+}
+
+impl WordGate {
+    /// None for needles longer than 63 characters (skim alone decides those).
+    fn new(needle: &str, case_sensitive: bool, single_word: bool) -> Option<WordGate> {
+        let chars: Vec<char> = needle.chars().collect();
+        if chars.is_empty() || chars.len() > 63 {
+            return None;
+        }
+        let mut g = WordGate {
+            ascii: [0; 128],
+            other: Vec::new(),
+            len: chars.len(),
+            case_sensitive,
+            single_word,
+        };
+        for (i, &c) in chars.iter().enumerate() {
+            let c = g.fold(c);
+            let bit = 1u64 << i;
+            if (c as u32) < 128 {
+                g.ascii[c as usize] |= bit;
+            } else if let Some(e) = g.other.iter_mut().find(|e| e.0 == c) {
+                e.1 |= bit;
+            } else {
+                g.other.push((c, bit));
+            }
+        }
+        Some(g)
+    }
+
+    fn fold(&self, c: char) -> char {
+        if self.case_sensitive {
+            c
+        } else if c.is_ascii() {
+            c.to_ascii_lowercase()
+        } else {
+            c.to_lowercase().next().unwrap_or(c)
+        }
+    }
+
+    fn mask(&self, c: char) -> u64 {
+        let c = self.fold(c);
+        if (c as u32) < 128 {
+            self.ascii[c as usize]
+        } else {
+            self.other.iter().find(|e| e.0 == c).map_or(0, |e| e.1)
+        }
+    }
+
+    fn accepts(&self, hay: &str) -> bool {
+        let goal = 1u64 << self.len;
+        // Bit i: the needle's first i characters are matched, the last of them in the current
+        // word as a chunk of one character (`one`) or of two or more (`more`); `open`: matched
+        // before here in a way that lets a new chunk start at the next word.
+        let mut open = 1u64;
+        let mut one = 0u64;
+        let mut more = 0u64;
+        let mut prev = None;
+        for c in hay.chars() {
+            let m = self.mask(c);
+            if is_word_start(prev, c) {
+                one = (open & m) << 1;
+                // A CJK character is a word of its own, and a whole one.
+                more = if is_cjk(c) { one } else { 0 };
+            } else {
+                more |= ((one | more) & m) << 1;
+            }
+            if (one | more) & goal != 0 {
+                return true;
+            }
+            if !self.single_word {
+                open |= more;
+            }
+            prev = Some(c);
+        }
+        false
+    }
+
+    /// Character positions of one alignment that obeys the rule (for highlighting).
+    fn positions(&self, hay: &str, needle: &str) -> Option<Vec<usize>> {
+        let hay: Vec<char> = hay.chars().collect();
+        let needle: Vec<char> = needle.chars().map(|c| self.fold(c)).collect();
+        let (n, m) = (needle.len(), hay.len());
+        let starts: Vec<bool> = (0..m)
+            .map(|p| is_word_start(p.checked_sub(1).map(|q| hay[q]), hay[p]))
+            .collect();
+        let mut w = 0;
+        let word_of: Vec<usize> = starts
+            .iter()
+            .map(|&s| {
+                w += usize::from(s);
+                w
+            })
+            .collect();
+        // one[i][p] / more[i][p]: needle[..=i] matched with needle[i] at p, as the first
+        // character of its chunk / a later one.
+        let mut one = vec![vec![false; m]; n];
+        let mut more = vec![vec![false; m]; n];
+        for i in 0..n {
+            for p in 0..m {
+                if self.fold(hay[p]) != needle[i] {
+                    continue;
+                }
+                one[i][p] =
+                    starts[p] && (i == 0 || (!self.single_word && (0..p).any(|q| more[i - 1][q])));
+                more[i][p] = (one[i][p] && is_cjk(hay[p]))
+                    || (i > 0
+                        && (0..p)
+                            .rev()
+                            .take_while(|&q| word_of[q] == word_of[p])
+                            .any(|q| one[i - 1][q] || more[i - 1][q]));
+            }
+        }
+        let mut p = (0..m).find(|&p| one[n - 1][p] || more[n - 1][p])?;
+        let mut out = vec![p];
+        for i in (0..n - 1).rev() {
+            let chunk_start = one[i + 1][p];
+            let q = (0..p)
+                .rev()
+                .find(|&q| chunk_start && more[i][q])
+                .or_else(|| {
+                    (0..p)
+                        .rev()
+                        .find(|&q| word_of[q] == word_of[p] && (one[i][q] || more[i][q]))
+                })?;
+            out.push(q);
+            p = q;
+        }
+        out.reverse();
+        Some(out)
+    }
+}
+
+/// Byte-level prefilter: can `needle`'s ASCII bytes occur in `hay` in order? Non-ASCII needle
+/// bytes are skipped (they may match case-folded), so this never rejects a true match.
+pub fn may_contain_subsequence(hay: &[u8], needle: &[u8], case_sensitive: bool) -> bool {
+    let mut pos = 0;
+    for &n in needle {
+        if !n.is_ascii() || n == b' ' {
+            continue;
+        }
+        let rest = &hay[pos..];
+        let found = if case_sensitive || !n.is_ascii_alphabetic() {
+            memchr::memchr(n, rest)
+        } else {
+            memchr::memchr2(n.to_ascii_lowercase(), n.to_ascii_uppercase(), rest)
+        };
+        match found {
+            Some(p) => pos += p + 1,
+            None => return false,
+        }
+    }
+    true
+}
+
+/// Byte offset of `needle` in `hay`; case-insensitive unless `case_sensitive`.
+fn find_exact(hay: &str, needle: &str, case_sensitive: bool) -> Option<usize> {
+    if case_sensitive {
+        return hay.find(needle);
+    }
+    if needle.is_ascii() {
+        let n = needle.as_bytes();
+        let h = hay.as_bytes();
+        let first = *n.first()?;
+        let mut start = 0;
+        while let Some(p) = memchr::memchr2(
+            first.to_ascii_lowercase(),
+            first.to_ascii_uppercase(),
+            &h[start..],
+        ) {
+            let at = start + p;
+            if h.len() - at >= n.len() && h[at..at + n.len()].eq_ignore_ascii_case(n) {
+                return Some(at);
+            }
+            start = at + 1;
+        }
+        return None;
+    }
+    hay.to_lowercase().find(&needle.to_lowercase())
+}
+
+/// Character positions in `text` (shown as `field`) that the query's terms match, for
+/// highlighting. Called for visible rows only.
+pub fn highlight(query: &Query, field: Field, text: &str) -> Vec<usize> {
+    let mut out = Vec::new();
+    for t in &query.terms {
+        let applies = t.field == field
+            || (t.field == Field::Any
+                && matches!(
+                    field,
+                    Field::Title | Field::Author | Field::Keyword | Field::Container | Field::Year
+                ));
+        if t.negated || !applies {
+            continue;
+        }
+        match &t.pattern {
+            Pattern::Fuzzy(n) => {
+                let gate = WordGate::new(
+                    n,
+                    t.case_sensitive,
+                    matches!(t.field, Field::Abstract | Field::Findings),
+                );
+                let skim = matcher().fuzzy_indices(text, n).map(|(_, idx)| idx);
+                let chars: Vec<char> = text.chars().collect();
+                let obeys = |idx: &[usize]| {
+                    idx.iter().enumerate().all(|(k, &p)| {
+                        let start = is_word_start(p.checked_sub(1).map(|q| chars[q]), chars[p]);
+                        start
+                            || (k > 0
+                                && !(idx[k - 1] + 1..=p).any(|q| {
+                                    is_word_start(q.checked_sub(1).map(|r| chars[r]), chars[q])
+                                }))
+                    })
+                };
+                match (skim, &gate) {
+                    (Some(idx), None) => out.extend(idx),
+                    (Some(idx), Some(_)) if obeys(&idx) => out.extend(idx),
+                    (_, Some(g)) => out.extend(g.positions(text, n).unwrap_or_default()),
+                    (None, None) => {}
+                }
+            }
+            Pattern::Exact(n) => {
+                let (h, nn) = if t.case_sensitive {
+                    (text.to_string(), n.clone())
+                } else {
+                    (text.to_lowercase(), n.to_lowercase())
+                };
+                // Lower-casing can change byte lengths; only map when it did not.
+                if h.len() == text.len() && !nn.is_empty() {
+                    for (b, _) in h.match_indices(nn.as_str()) {
+                        let c0 = text[..b].chars().count();
+                        out.extend(c0..c0 + n.chars().count());
+                    }
+                }
+            }
+            Pattern::Years(..) => {}
+        }
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// A search request for the worker.
+#[derive(Debug, Clone)]
+pub struct Request {
+    /// Increases with every request; a pass whose generation is no longer the latest is
+    /// abandoned.
+    pub generation: u64,
+    pub query: Query,
+    pub within: Option<Arc<Vec<u32>>>,
+}
+
+/// The result of a finished pass.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    pub generation: u64,
+    pub query: Query,
+    pub hits: Arc<Vec<u32>>,
+    pub elapsed: Duration,
+}
+
+/// Matching on a thread of its own, so the UI never waits for it.
+pub struct Worker {
+    tx: mpsc::Sender<Request>,
+    latest: Arc<AtomicU64>,
+}
+
+impl Worker {
+    /// Starts the worker; `publish` is called with every completed (not abandoned) pass.
+    pub fn spawn(index: Arc<Index>, publish: impl Fn(Outcome) + Send + 'static) -> Worker {
+        let (tx, rx) = mpsc::channel::<Request>();
+        let latest = Arc::new(AtomicU64::new(0));
+        let seen = latest.clone();
+        std::thread::Builder::new()
+            .name("litbrowse-search".into())
+            .spawn(move || {
+                while let Ok(mut req) = rx.recv() {
+                    // Only the newest queued request matters.
+                    while let Ok(newer) = rx.try_recv() {
+                        req = newer;
+                    }
+                    let started = Instant::now();
+                    let generation = req.generation;
+                    let cancelled = || seen.load(Ordering::Relaxed) != generation;
+                    if let Some(hits) = index.run(
+                        &req.query,
+                        req.within.as_deref().map(|v| v.as_slice()),
+                        &cancelled,
+                    ) {
+                        publish(Outcome {
+                            generation,
+                            query: req.query,
+                            hits: Arc::new(hits.into_iter().map(|h| h.record).collect()),
+                            elapsed: started.elapsed(),
+                        });
+                    }
+                }
+            })
+            .ok();
+        Worker { tx, latest }
+    }
+
+    pub fn submit(&self, req: Request) {
+        self.latest.store(req.generation, Ordering::Relaxed);
+        // A send fails only when the worker is gone; the UI then keeps its last result.
+        let _ = self.tx.send(req);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::query::parse;
+    use crate::record::{Author, Section};
+
+    fn rec(title: &str, authors: &[&str], year: i32, abs: &str) -> Record {
+        Record {
+            title: Some(title.into()),
+            authors: authors.iter().map(|a| Author::parse(a)).collect(),
+            year: Some(year),
+            abstract_sections: vec![Section {
+                label: Some("Findings".into()),
+                text: abs.into(),
+            }],
+            ..Record::default()
+        }
+    }
+
+    fn index() -> Index {
+        Index::new(Arc::new(vec![
+            rec(
+                "Peer support in teams",
+                &["Julie Repper", "Emma Watson"],
+                2012,
+                "six peers worked",
+            ),
+            rec(
+                "Community groups",
+                &["Kris Deering"],
+                2016,
+                "co-production mattered",
+            ),
+            rec(
+                "How to support peer support",
+                &["Ann Ley"],
+                2010,
+                "training helped",
+            ),
+        ]))
+    }
+
+    fn ids(ix: &Index, q: &str) -> Vec<u32> {
+        let never = || false;
+        ix.run(&parse(q).unwrap(), None, &never)
+            .unwrap()
+            .into_iter()
+            .map(|h| h.record)
+            .collect()
+    }
+
+    #[test]
+    fn fields_negation_years() {
+        let ix = index();
+        assert_eq!(ids(&ix, "au:repper"), vec![0]);
+        assert_eq!(ids(&ix, "au:ley"), vec![2]);
+        let mut peer = ids(&ix, "ti:peer");
+        peer.sort();
+        assert_eq!(peer, vec![0, 2]);
+        assert_eq!(ids(&ix, "ti:peer !2012"), vec![2]);
+        // Not r…e…p scattered over "gRoups ... dEering ... Peer": words are entered at their start.
+        let mut peer = ids(&ix, "peer");
+        peer.sort();
+        assert_eq!(peer, vec![0, 2]);
+        assert_eq!(ids(&ix, "pesu"), vec![0, 2]);
+        assert!(ids(&ix, "ering").is_empty());
+        assert_eq!(ids(&ix, "yr:2011..2016"), vec![0, 1]);
+        assert_eq!(ids(&ix, "fi:'co-production"), vec![1]);
+        assert_eq!(ids(&ix, "ab:training"), vec![2]);
+        assert!(ids(&ix, "zzzz").is_empty());
+    }
+
+    #[test]
+    fn narrowing_gives_the_same_hits() {
+        let ix = index();
+        let never = || false;
+        let q1 = parse("pe").unwrap();
+        let h1: Vec<u32> = ix
+            .run(&q1, None, &never)
+            .unwrap()
+            .iter()
+            .map(|h| h.record)
+            .collect();
+        let q2 = parse("peer").unwrap();
+        assert!(q2.narrows(&q1));
+        let within = ix.run(&q2, Some(&h1), &never).unwrap();
+        let full = ix.run(&q2, None, &never).unwrap();
+        assert_eq!(within, full);
+    }
+
+    #[test]
+    fn cancelled_pass_returns_none() {
+        let ix = index();
+        let always = || true;
+        assert!(ix.run(&parse("peer").unwrap(), None, &always).is_none());
+    }
+
+    #[test]
+    fn prefilter_never_rejects_a_match() {
+        assert!(may_contain_subsequence(b"Julie Repper", b"rpr", false));
+        assert!(!may_contain_subsequence(b"Julie Repper", b"rpr", true));
+        assert!(!may_contain_subsequence(b"abc", b"abd", false));
+        assert!(may_contain_subsequence(
+            "Müller".as_bytes(),
+            "mü".as_bytes(),
+            false
+        ));
+    }
+
+    #[test]
+    fn word_gate() {
+        let g = WordGate::new("repper", false, false).unwrap();
+        assert!(g.accepts("Julie Repper; Emma Watson"));
+        assert!(!g.accepts("What helps successful community groups (involving peers support"));
+        let g = WordGate::new("ley", false, false).unwrap();
+        assert!(g.accepts("Ann Ley"));
+        assert!(!g.accepts("Theresa Rolley; Kate Dunkley"));
+        // Entering a later word at its start, after a false start in an earlier one.
+        let g = WordGate::new("xyz", false, false).unwrap();
+        assert!(g.accepts("Xy Xyz"));
+        let g = WordGate::new("abc", false, false).unwrap();
+        assert!(!g.accepts("Abx Bc"));
+        assert!(g.accepts("Abx Cd"));
+        assert_eq!(g.positions("Xa Abx Cd", "abc"), Some(vec![3, 4, 7]));
+        // Every chunk but the last has two characters or more: no initials of unrelated words.
+        let g = WordGate::new("hope", false, false).unwrap();
+        assert!(!g.accepts("health of peer workers"));
+        assert!(g.accepts("how peer"));
+        let g = WordGate::new("reper", false, false).unwrap();
+        assert!(g.accepts("Repper"));
+        // In prose, one word only.
+        let g = WordGate::new("hope", false, true).unwrap();
+        assert!(!g.accepts("how peer"));
+        assert!(g.accepts("inspiring hopeful"));
+        let g = WordGate::new("同伴", false, false).unwrap();
+        assert!(g.accepts("评估同伴支持"));
+        assert_eq!(g.positions("评估同伴支持", "同伴"), Some(vec![2, 3]));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn gate_and_its_positions_agree(hay in "[abAB 同-]{0,24}", needle in "[ab同-]{1,5}", single in proptest::bool::ANY) {
+            let g = WordGate::new(&needle, false, single).unwrap();
+            let pos = g.positions(&hay, &needle);
+            proptest::prop_assert_eq!(g.accepts(&hay), pos.is_some(), "{:?} in {:?}", needle, hay);
+            if let Some(pos) = pos {
+                let chars: Vec<char> = hay.chars().collect();
+                let got: String = pos.iter().map(|&p| chars[p].to_lowercase().next().unwrap()).collect();
+                proptest::prop_assert_eq!(got, needle);
+            }
+        }
+
+        #[test]
+        fn a_longer_needle_never_accepts_more(hay in "[abAB -]{0,24}", needle in "[ab-]{1,5}", extra in "[ab]") {
+            let short = WordGate::new(&needle, false, false).unwrap();
+            let long = WordGate::new(&format!("{needle}{extra}"), false, false).unwrap();
+            proptest::prop_assert!(!long.accepts(&hay) || short.accepts(&hay));
+        }
+    }
+
+    #[test]
+    fn highlight_positions_are_chars() {
+        let q = parse("rep").unwrap();
+        let pos = highlight(&q, Field::Author, "Émile Repper");
+        assert_eq!(pos, vec![6, 7, 8]);
+    }
+}
