@@ -583,3 +583,32 @@ fn detection_of_header_less_wos_and_ris_variants() {
     let ovid = std::fs::read_to_string(dir.join("ris/ovid_psycinfo.ris")).unwrap_or_default();
     assert_eq!(formats::detect(&ovid), Some(Format::Ris));
 }
+
+/// Speed on about 100 MB of RIS (_baseline.ris repeated, BOM and CRLF included). Run with
+/// `cargo test --release --test corpus_ris_medline_wos -- --ignored --nocapture ris_parse_speed`.
+#[test]
+#[ignore = "benchmark: run in release with --ignored"]
+fn ris_parse_speed() {
+    let Some(dir) = corpus() else { return };
+    let one = std::fs::read_to_string(dir.join("ris/_baseline.ris")).unwrap_or_default();
+    let copies = 100_000_000 / one.len().max(1) + 1;
+    let text = one.repeat(copies);
+    let mb = text.len() as f64 / 1e6;
+    let t = std::time::Instant::now();
+    let seq = litbrowse::formats::ris::parse_range(&text, "big.ris", 0);
+    let seq_s = t.elapsed().as_secs_f64();
+    let t = std::time::Instant::now();
+    let par = litbrowse::formats::ris::parse_parallel(&text, "big.ris");
+    let par_s = t.elapsed().as_secs_f64();
+    eprintln!(
+        "{mb:.0} MB, {} records: sequential {seq_s:.2} s ({:.0} MB/s), parallel on {} threads {par_s:.2} s ({:.0} MB/s)",
+        seq.records.len(),
+        mb / seq_s,
+        rayon::current_num_threads(),
+        mb / par_s
+    );
+    assert_eq!(seq.records.len(), 100 * copies);
+    assert_eq!(par.records.len(), seq.records.len());
+    assert_eq!(par.records.last(), seq.records.last());
+    assert!(seq.diagnostics.is_empty() && par.diagnostics.is_empty());
+}

@@ -136,8 +136,12 @@ const VOCABULARY: &[&str] = &[
 
 /// Whether a label (any case) is in the vocabulary.
 pub fn is_known_label(label: &str) -> bool {
-    let lower = label.trim().to_lowercase();
-    VOCABULARY.contains(&lower.as_str())
+    let label = label.trim();
+    if label.is_ascii() {
+        VOCABULARY.iter().any(|v| v.eq_ignore_ascii_case(label))
+    } else {
+        VOCABULARY.contains(&label.to_lowercase().as_str())
+    }
 }
 
 /// "BACKGROUND" / "Main Outcome Measures" -> "Background" / "Main outcome measures".
@@ -301,94 +305,85 @@ fn inline_labels(text: &str, marks: &mut Vec<Mark>) {
 
 fn label_at(text: &str, at: usize, sentence_start: bool) -> Option<Mark> {
     let rest = text.get(at..)?;
+    // Inside a sentence only a label in capitals counts: give up early on "The", "We", ...
+    if !sentence_start && !rest.as_bytes().get(1).is_some_and(u8::is_ascii_uppercase) {
+        return None;
+    }
     let mut end = rest.len().min(64);
     while !rest.is_char_boundary(end) {
         end -= 1;
     }
     let window = &rest[..end];
+    // The run of characters a label can hold; what follows it decides the form.
+    let span = window
+        .char_indices()
+        .find(|&(_, c)| !is_label_char(c))
+        .map_or(window.len(), |(i, _)| i);
+    let head = &window[..span];
+    let after = &window[span..];
+    let mark = |name: &str, text_start: usize, known: bool, weak: bool| Mark {
+        start: at,
+        text_start: at + text_start,
+        label: normalize_label(name),
+        known,
+        weak,
+    };
     // Colon form.
-    if let Some(colon) = window.find(':') {
-        let name = &window[..colon];
-        let after = rest.get(colon + 1..)?;
-        if label_chars(name) && after.starts_with([' ', '\n', '\r', '\t']) {
-            let known = is_known_label(name);
-            let caps = is_capitals(name);
-            let accept = (sentence_start && (known || caps)) || (caps && known);
-            if accept {
-                let text_start = at + colon + 1;
-                return Some(Mark {
-                    start: at,
-                    text_start,
-                    label: normalize_label(name),
-                    known,
-                    weak: false,
-                });
-            }
+    if after.starts_with(':') && label_words(head) {
+        let spaced = rest
+            .get(span + 1..)
+            .is_some_and(|a| a.starts_with([' ', '\n', '\r', '\t']));
+        let known = is_known_label(head);
+        let caps = is_capitals(head);
+        if spaced && ((sentence_start && (known || caps)) || (caps && known)) {
+            return Some(mark(head, span + 1, known, false));
         }
     }
     if !sentence_start {
         return None;
     }
     // Embase: "BACKGROUND. The management ...".
-    if let Some(dot) = window.find(". ") {
-        let name = &window[..dot];
-        if label_chars(name) && is_capitals(name) && is_known_label(name) {
-            return Some(Mark {
-                start: at,
-                text_start: at + dot + 1,
-                label: normalize_label(name),
-                known: true,
-                weak: false,
-            });
-        }
+    if after.starts_with(". ") && label_words(head) && is_capitals(head) && is_known_label(head) {
+        return Some(mark(head, span + 1, true, false));
     }
     // Emerald dash form: only known labels.
-    for dash in [" - ", " – ", " — "] {
-        if let Some(d) = window.find(dash) {
-            let name = &window[..d];
-            if label_chars(name) && is_known_label(name) {
-                return Some(Mark {
-                    start: at,
-                    text_start: at + d + dash.len(),
-                    label: normalize_label(name),
-                    known: true,
-                    weak: false,
-                });
-            }
+    if let Some(d) = head.find(" - ") {
+        let name = &head[..d];
+        if label_words(name) && is_known_label(name) {
+            return Some(mark(name, d + 3, true, false));
+        }
+    }
+    if (after.starts_with("– ") || after.starts_with("— ")) && head.ends_with(' ') {
+        let name = head.trim_end();
+        if label_words(name) && is_known_label(name) {
+            return Some(mark(name, span + 4, true, false));
         }
     }
     // Separators lost: "Results A total of ...": the longest known label before a capital.
     let mut best = None;
     let mut end = 0;
-    for (n, word) in window.split(' ').enumerate() {
+    for (n, word) in head.split(' ').enumerate() {
         if n >= 4 || word.is_empty() {
             break;
         }
         end += word.len();
         let next = window[end..].strip_prefix(' ');
-        if let Some(next) = next {
-            if next.starts_with(|c: char| c.is_uppercase()) && is_known_label(&window[..end]) {
-                best = Some(end);
-            }
+        if next.is_some_and(|n| n.starts_with(char::is_uppercase)) && is_known_label(&window[..end])
+        {
+            best = Some(end);
         }
         end += 1;
     }
-    best.map(|end| Mark {
-        start: at,
-        text_start: at + end + 1,
-        label: normalize_label(&window[..end]),
-        known: true,
-        weak: true,
-    })
+    best.map(|end| mark(&window[..end], end + 1, true, true))
 }
 
-/// Letters, spaces and the joiners used in labels ("Design/methodology/approach", "Authors'").
-fn label_chars(name: &str) -> bool {
-    !name.is_empty()
-        && name.split_whitespace().count() <= 6
-        && name.chars().all(|c| {
-            c.is_alphabetic() || matches!(c, ' ' | '/' | '&' | '-' | '\'' | ',' | '(' | ')')
-        })
+fn is_label_char(c: char) -> bool {
+    c.is_alphabetic() || matches!(c, ' ' | '/' | '&' | '-' | '\'' | ',' | '(' | ')')
+}
+
+/// A label has one to six words.
+fn label_words(name: &str) -> bool {
+    !name.trim().is_empty() && name.split_whitespace().count() <= 6
 }
 
 /// "RESULTS", "MAIN OUTCOME MEASURES": at least four capital letters and no small ones.
