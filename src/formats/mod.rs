@@ -121,11 +121,7 @@ pub fn detect(text: &str) -> Option<Format> {
     if lines.iter().any(|l| l.starts_with("PMID-")) {
         return Some(Format::Medline);
     }
-    if trimmed.starts_with('@')
-        || lines
-            .iter()
-            .any(|l| l.trim_start().starts_with('@') && l.contains('{'))
-    {
+    if trimmed.starts_with('@') || looks_like_bibtex(text) {
         return Some(Format::Bibtex);
     }
     if head.contains("相关论文")
@@ -150,6 +146,22 @@ pub fn detect(text: &str) -> Option<Format> {
         return Some(Format::ArticlePage);
     }
     None
+}
+
+/// A line "@type{" or "@type(" within the first 64 KiB: BibTeX files often open with a long
+/// '%' comment header (typeset.bib's is 160 lines).
+fn looks_like_bibtex(text: &str) -> bool {
+    let mut end = text.len().min(64 * 1024);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    text[..end].lines().any(|l| {
+        let Some(rest) = l.trim_start().strip_prefix('@') else {
+            return false;
+        };
+        let name_len = rest.bytes().take_while(u8::is_ascii_alphabetic).count();
+        name_len > 0 && rest[name_len..].trim_start().starts_with(['{', '('])
+    })
 }
 
 /// "TY  - JOUR" and the vendor variants ("1. TY  - ", missing spaces before the dash).

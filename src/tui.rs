@@ -1,0 +1,155 @@
+//! The run loop: one channel carries terminal events (from an input thread), finished search
+//! passes (from the worker) and signals; each batch is turned into actions, applied with
+//! `update`, the effects performed, then the screen drawn once.
+
+use crate::app::{self, Action, Effect, State};
+use crate::library::Library;
+use crate::search::{Outcome, Worker};
+use crate::{keys, terminal, ui};
+use ratatui::backend::CrosstermBackend;
+use ratatui::Terminal;
+use std::sync::mpsc;
+
+enum Msg {
+    Event(crossterm::event::Event),
+    Search(Outcome),
+    /// SIGTERM or SIGHUP: restore the terminal and leave.
+    Signal(i32),
+    Status(String),
+}
+
+pub fn run(library: Library) -> anyhow::Result<()> {
+    let (tx, rx) = mpsc::channel::<Msg>();
+    let guard = terminal::enter()?;
+    let mut term = Terminal::new(CrosstermBackend::new(std::io::stdout()))?;
+    let size = term.size()?;
+    let mut state = State::new(library.records, size.width, size.height);
+    if let Some(d) = library.diagnostics.first() {
+        let more = library.diagnostics.len() - 1;
+        let msg = if more > 0 {
+            format!("{d} (and {more} more; see litbrowse check)")
+        } else {
+            d.to_string()
+        };
+        app::update(&mut state, Action::Status(msg));
+    }
+
+    let spawn_worker = |state: &State| {
+        let tx = tx.clone();
+        Worker::spawn(state.index.clone(), move |o| {
+            let _ = tx.send(Msg::Search(o));
+        })
+    };
+    let mut worker = spawn_worker(&state);
+
+    {
+        let tx = tx.clone();
+        std::thread::Builder::new()
+            .name("litbrowse-input".into())
+            .spawn(move || {
+                while let Ok(ev) = crossterm::event::read() {
+                    if tx.send(Msg::Event(ev)).is_err() {
+                        break;
+                    }
+                }
+            })?;
+    }
+    #[cfg(unix)]
+    {
+        use signal_hook::consts::{SIGHUP, SIGTERM};
+        let mut signals = signal_hook::iterator::Signals::new([SIGTERM, SIGHUP])?;
+        let tx = tx.clone();
+        std::thread::Builder::new()
+            .name("litbrowse-signals".into())
+            .spawn(move || {
+                if let Some(sig) = signals.forever().next() {
+                    let _ = tx.send(Msg::Signal(sig));
+                }
+            })?;
+    }
+
+    term.draw(|f| ui::render(&state, f))?;
+    'outer: while let Ok(first) = rx.recv() {
+        let mut batch = vec![first];
+        batch.extend(rx.try_iter());
+        for msg in batch {
+            let action = match msg {
+                Msg::Event(ev) => keys::from_event(ev, state.mode),
+                Msg::Search(o) => Some(Action::SearchDone(app::Done(o))),
+                Msg::Status(s) => Some(Action::Status(s)),
+                Msg::Signal(sig) => {
+                    drop(guard);
+                    anyhow::bail!("stopped by signal {sig}");
+                }
+            };
+            let Some(action) = action else { continue };
+            for effect in app::update(&mut state, action) {
+                match effect {
+                    Effect::Quit => break 'outer,
+                    Effect::Suspend => {
+                        terminal::suspend()?;
+                        // A fresh terminal redraws every cell; `clear()` would ask for the
+                        // cursor position and wait on the input thread's lock.
+                        term = Terminal::new(CrosstermBackend::new(std::io::stdout()))?;
+                    }
+                    Effect::Search(req) => worker.submit(req),
+                    Effect::IndexChanged => worker = spawn_worker(&state),
+                    Effect::Copy { text, what } => {
+                        let msg = match terminal::copy(&text) {
+                            Ok(()) => format!("copied {what} (OSC 52)"),
+                            Err(e) => format!("could not copy: {e}"),
+                        };
+                        app::update(&mut state, Action::Status(msg));
+                    }
+                    Effect::OpenUrl(url) => open(&url, tx.clone()),
+                    Effect::Write {
+                        path,
+                        contents,
+                        summary,
+                    } => {
+                        let msg = match std::fs::write(&path, contents) {
+                            Ok(()) => format!("wrote {summary} to {path}"),
+                            Err(e) => format!("could not write {path}: {e}"),
+                        };
+                        app::update(&mut state, Action::Status(msg));
+                    }
+                }
+            }
+        }
+        term.draw(|f| ui::render(&state, f))?;
+    }
+    drop(guard);
+    Ok(())
+}
+
+/// Starts the browser without waiting; a failure comes back as a status message.
+fn open(url: &str, tx: mpsc::Sender<Msg>) {
+    let opener = if cfg!(target_os = "macos") {
+        "open"
+    } else {
+        "xdg-open"
+    };
+    let child = std::process::Command::new(opener)
+        .arg(url)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn();
+    match child {
+        Err(e) => {
+            let _ = tx.send(Msg::Status(format!("could not run {opener}: {e}")));
+        }
+        Ok(mut child) => {
+            let url = url.to_string();
+            let _ = tx.send(Msg::Status(format!("opening {url}")));
+            std::thread::spawn(move || {
+                if let Ok(status) = child.wait() {
+                    if !status.success() {
+                        let _ =
+                            tx.send(Msg::Status(format!("{opener} failed ({status}) for {url}")));
+                    }
+                }
+            });
+        }
+    }
+}
