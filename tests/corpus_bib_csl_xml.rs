@@ -328,7 +328,7 @@ fn pubmed_xml() {
         .collect();
     assert_eq!(
         labels,
-        vec!["BACKGROUND", "METHODS", "RESULTS", "CONCLUSION"]
+        vec!["Background", "Methods", "Results", "Conclusion"]
     );
     assert!(first
         .findings()

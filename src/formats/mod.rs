@@ -99,11 +99,19 @@ pub fn detect(text: &str) -> Option<Format> {
         return None;
     }
     let lines: Vec<&str> = head.lines().take(80).collect();
+    // WoS: the "FN" header, or (when it was cut off) a "PT J" line among two-letter tags; the
+    // first record's UT may lie beyond the head, as the cited references come before it.
+    let wos_pt = |l: &&str| matches!(l.trim_end(), "PT J" | "PT B" | "PT S" | "PT P");
+    let wos_tag = |l: &&str| {
+        ["AU ", "AF ", "TI ", "SO ", "UT "]
+            .iter()
+            .any(|t| l.starts_with(t))
+    };
     if lines
         .iter()
-        .any(|l| l.starts_with("FN ") || l.starts_with("PT J") && head.contains("\nER"))
-        && head.contains("\nUT ")
-        || lines.first().is_some_and(|l| l.starts_with("FN "))
+        .find(|l| !l.trim().is_empty())
+        .is_some_and(|l| l.starts_with("FN "))
+        || lines.iter().any(wos_pt) && lines.iter().any(wos_tag)
     {
         return Some(Format::Wos);
     }

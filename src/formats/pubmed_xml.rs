@@ -408,7 +408,11 @@ fn to_record(article: &Element, path: &str) -> Record {
             r.abstract_sections = parts
                 .iter()
                 .map(|p| Section {
-                    label: p.attr("Label").map(clean_text).filter(|l| !l.is_empty()),
+                    // "RESULTS" -> "Results", as every importer names sections.
+                    label: p
+                        .attr("Label")
+                        .map(sections::normalize_label)
+                        .filter(|l| !l.is_empty()),
                     text: p.text(),
                 })
                 .filter(|s| !s.text.is_empty())
@@ -470,7 +474,7 @@ mod tests {
         assert_eq!(r.pages.as_deref(), Some("1751-1757"));
         assert_eq!(r.authors[0].name, "The Group");
         assert_eq!(r.authors[1].name, "AB Ng");
-        assert_eq!(r.abstract_sections[1].label.as_deref(), Some("RESULTS"));
+        assert_eq!(r.abstract_sections[1].label.as_deref(), Some("Results"));
         assert_eq!(r.findings(), Some("What."));
     }
 
