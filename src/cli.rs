@@ -416,13 +416,13 @@ pub fn check_text(lib: &Library) -> String {
     let mut o = String::new();
     for rep in &lib.reports {
         o.push_str(&format!(
-            "{}: {} records ({}){}\n",
+            "{}: {} ({}){}\n",
             sanitize(&rep.path),
-            rep.records,
+            count(rep.records, "record"),
             rep.format.unwrap_or("unknown format"),
             match (rep.errors, rep.warnings) {
                 (0, 0) => String::new(),
-                (e, w) => format!(", {e} errors, {w} warnings"),
+                (e, w) => format!(", {}, {}", count(e, "error"), count(w, "warning")),
             }
         ));
     }
@@ -435,12 +435,21 @@ pub fn check_text(lib: &Library) -> String {
         .filter(|d| d.severity == crate::diagnostic::Severity::Error)
         .count();
     o.push_str(&format!(
-        "{} records from {} sources ({} duplicates merged); {} errors, {} warnings\n",
-        lib.records.len(),
-        lib.reports.len(),
-        lib.merged,
-        errors,
-        lib.diagnostics.len() - errors
+        "{} from {} ({} merged); {}, {}\n",
+        count(lib.records.len(), "record"),
+        count(lib.reports.len(), "source"),
+        count(lib.merged, "duplicate"),
+        count(errors, "error"),
+        count(lib.diagnostics.len() - errors, "warning")
     ));
     o
+}
+
+/// "1 record", "2 records".
+fn count(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
 }
