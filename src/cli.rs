@@ -335,7 +335,7 @@ pub fn show_text(r: &Record, lib: &Library, width: usize) -> String {
         }
     };
     field("Kind", r.kind.as_str().to_string());
-    field("In", citation_place(r));
+    field("In", r.place().join(", "));
     field(
         "Date",
         r.date
@@ -388,27 +388,6 @@ pub fn show_text(r: &Record, lib: &Library, width: usize) -> String {
         }
     }
     o
-}
-
-/// "Journal, vol. 20, no. 2, pp. 126-134" from what is known.
-pub fn citation_place(r: &Record) -> String {
-    let mut parts = Vec::new();
-    if let Some(c) = &r.container {
-        parts.push(c.clone());
-    }
-    if let Some(v) = &r.volume {
-        parts.push(format!("vol. {v}"));
-    }
-    if let Some(i) = &r.issue {
-        parts.push(format!("no. {i}"));
-    }
-    if let Some(p) = &r.pages {
-        parts.push(format!("pp. {p}"));
-    }
-    if let Some(n) = r.page_count {
-        parts.push(format!("{n} pages"));
-    }
-    parts.join(", ")
 }
 
 /// The report of `litbrowse check`.

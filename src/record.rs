@@ -183,6 +183,31 @@ impl Record {
         }
     }
 
+    /// Where the work appeared: "Journal, vol. 7, no. 2, pp. 126-134", from what is known.
+    pub fn place(&self) -> Vec<String> {
+        let mut parts = Vec::new();
+        if let Some(c) = &self.container {
+            parts.push(c.clone());
+        }
+        if let Some(v) = &self.volume {
+            parts.push(format!("vol. {v}"));
+        }
+        if let Some(i) = &self.issue {
+            parts.push(format!("no. {i}"));
+        }
+        if let Some(p) = &self.pages {
+            parts.push(if p.contains('-') {
+                format!("pp. {p}")
+            } else {
+                format!("p. {p}")
+            });
+        }
+        if let Some(n) = self.page_count {
+            parts.push(format!("{n} pages"));
+        }
+        parts
+    }
+
     /// Sets `year` from `date` when only the date is known.
     pub fn fill_year_from_date(&mut self) {
         if self.year.is_none() {

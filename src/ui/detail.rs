@@ -39,23 +39,7 @@ fn label(text: &str) -> Span<'static> {
 
 /// "Journal, vol. 7, no. 2, pp. 126-134, 2012-06-15"
 fn container_line(r: &Record) -> Option<String> {
-    let mut parts = Vec::new();
-    if let Some(c) = &r.container {
-        parts.push(c.clone());
-    }
-    if let Some(v) = &r.volume {
-        parts.push(format!("vol. {v}"));
-    }
-    if let Some(i) = &r.issue {
-        parts.push(format!("no. {i}"));
-    }
-    if let Some(p) = &r.pages {
-        parts.push(if p.contains('-') {
-            format!("pp. {p}")
-        } else {
-            format!("p. {p}")
-        });
-    }
+    let mut parts = r.place();
     match (&r.date, r.year) {
         (Some(d), _) => parts.push(d.clone()),
         (None, Some(y)) => parts.push(y.to_string()),
