@@ -4,17 +4,9 @@
 use litbrowse::diagnostic::Severity;
 use litbrowse::formats::{self, Format, Parsed};
 use litbrowse::record::{Kind, Record};
-use std::path::PathBuf;
 
-fn corpus() -> Option<PathBuf> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
-    if dir.is_dir() {
-        Some(dir)
-    } else {
-        eprintln!("skipping: ../shared/corpus not found");
-        None
-    }
-}
+mod corpus_dir;
+use corpus_dir::corpus;
 
 fn read(dir: &std::path::Path, file: &str) -> String {
     std::fs::read_to_string(dir.join(file)).expect("corpus file is readable")

@@ -5,17 +5,9 @@ use litbrowse::diagnostic::Severity;
 use litbrowse::formats::{self, Format, Parsed};
 use litbrowse::library;
 use litbrowse::record::{Kind, Record};
-use std::path::PathBuf;
 
-fn corpus() -> Option<PathBuf> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
-    if dir.is_dir() {
-        Some(dir)
-    } else {
-        eprintln!("skipping: ../shared/corpus not found");
-        None
-    }
-}
+mod corpus_dir;
+use corpus_dir::corpus;
 
 /// The file read as `litbrowse` reads it (BOM, detection), with the detected format.
 fn load(rel: &str) -> Option<(Option<&'static str>, Parsed)> {

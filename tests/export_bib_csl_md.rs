@@ -4,7 +4,9 @@
 use litbrowse::export::{export, ExportFormat};
 use litbrowse::formats::{self, Format};
 use litbrowse::record::Record;
-use std::path::PathBuf;
+
+mod corpus_dir;
+use corpus_dir::corpus;
 
 const FILES: [&str; 5] = [
     "bibtex/biblatex-examples.bib",
@@ -13,16 +15,6 @@ const FILES: [&str; 5] = [
     "pubmed-xml/easyPubMedvig.xml",
     "endnote-xml/endnote.xml",
 ];
-
-fn corpus() -> Option<PathBuf> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
-    if dir.is_dir() {
-        Some(dir)
-    } else {
-        eprintln!("skipping: ../shared/corpus not found");
-        None
-    }
-}
 
 fn load(dir: &std::path::Path, file: &str) -> Vec<Record> {
     let text = std::fs::read_to_string(dir.join(file)).expect("corpus file is readable");

@@ -5,7 +5,9 @@ use litbrowse::export::{self, ExportFormat};
 use litbrowse::formats::ris;
 use litbrowse::library;
 use litbrowse::record::Record;
-use std::path::PathBuf;
+
+mod corpus_dir;
+use corpus_dir::corpus;
 
 const FILES: [&str; 13] = [
     "ris/_baseline.ris",
@@ -22,16 +24,6 @@ const FILES: [&str; 13] = [
     "medline/pubmed_result1.txt",
     "medline/pubmed_result2.txt",
 ];
-
-fn corpus() -> Option<PathBuf> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
-    if dir.is_dir() {
-        Some(dir)
-    } else {
-        eprintln!("skipping: ../shared/corpus not found");
-        None
-    }
-}
 
 fn load(dir: &std::path::Path, rel: &str) -> Vec<Record> {
     let bytes = std::fs::read(dir.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"));
