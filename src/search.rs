@@ -258,6 +258,54 @@ fn is_word_start(prev: Option<char>, c: char) -> bool {
         || is_cjk(c)
 }
 
+const CLASS_OTHER: u8 = 0;
+const CLASS_LOWER: u8 = 1;
+const CLASS_UPPER: u8 = 2;
+const CLASS_DIGIT: u8 = 3;
+const CLASS_LETTER: u8 = 4;
+
+/// Character classes for the word-start rule, as `is_word_start` defines it.
+fn class_of(c: char) -> u8 {
+    if !c.is_alphanumeric() {
+        CLASS_OTHER
+    } else if !c.is_alphabetic() {
+        CLASS_DIGIT
+    } else if c.is_lowercase() {
+        CLASS_LOWER
+    } else if c.is_uppercase() {
+        CLASS_UPPER
+    } else {
+        CLASS_LETTER
+    }
+}
+
+const ASCII_CLASS: [u8; 128] = {
+    let mut t = [CLASS_OTHER; 128];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        t[b] = if c.is_ascii_lowercase() {
+            CLASS_LOWER
+        } else if c.is_ascii_uppercase() {
+            CLASS_UPPER
+        } else if c.is_ascii_digit() {
+            CLASS_DIGIT
+        } else {
+            CLASS_OTHER
+        };
+        b += 1;
+    }
+    t
+};
+
+/// `is_word_start` on classes (CJK is handled by the caller).
+fn starts_word(prev: u8, c: u8) -> bool {
+    prev == CLASS_OTHER
+        || c == CLASS_OTHER
+        || (prev == CLASS_LOWER && c == CLASS_UPPER)
+        || ((prev == CLASS_DIGIT) != (c == CLASS_DIGIT))
+}
+
 fn is_cjk(c: char) -> bool {
     matches!(c as u32, 0x2E80..=0x9FFF | 0xAC00..=0xD7AF | 0xF900..=0xFAFF | 0x20000..=0x2FA1F)
 }
@@ -336,13 +384,29 @@ impl WordGate {
         let mut open = 1u64;
         let mut one = 0u64;
         let mut more = 0u64;
-        let mut prev = None;
-        for c in hay.chars() {
-            let m = self.mask(c);
-            if is_word_start(prev, c) {
+        let mut prev = CLASS_OTHER;
+        let bytes = hay.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            let b = bytes[i];
+            // ASCII, nearly all bibliographic text, goes through tables; the rest decodes.
+            let (m, class, cjk) = if b < 0x80 {
+                i += 1;
+                let folded = if self.case_sensitive {
+                    b
+                } else {
+                    b.to_ascii_lowercase()
+                };
+                (self.ascii[folded as usize], ASCII_CLASS[b as usize], false)
+            } else {
+                let c = hay[i..].chars().next().unwrap_or('\u{fffd}');
+                i += c.len_utf8();
+                (self.mask(c), class_of(c), is_cjk(c))
+            };
+            if starts_word(prev, class) || cjk {
                 one = (open & m) << 1;
                 // A CJK character is a word of its own, and a whole one.
-                more = if is_cjk(c) { one } else { 0 };
+                more = if cjk { one } else { 0 };
             } else {
                 more |= ((one | more) & m) << 1;
             }
@@ -352,7 +416,7 @@ impl WordGate {
             if !self.single_word {
                 open |= more;
             }
-            prev = Some(c);
+            prev = class;
         }
         false
     }
@@ -746,6 +810,14 @@ mod tests {
             let short = WordGate::new(&needle, false, false).unwrap();
             let long = WordGate::new(&format!("{needle}{extra}"), false, false).unwrap();
             proptest::prop_assert!(!long.accepts(&hay) || short.accepts(&hay));
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn class_rule_matches_char_rule(a in proptest::char::any(), b in proptest::char::any()) {
+            let by_class = starts_word(class_of(a), class_of(b)) || is_cjk(b);
+            proptest::prop_assert_eq!(by_class, is_word_start(Some(a), b));
         }
     }
 
