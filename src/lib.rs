@@ -5,3 +5,4 @@ pub mod export;
 pub mod formats;
 pub mod library;
 pub mod record;
+pub mod synth;
