@@ -1,5 +1,6 @@
 //! litbrowse: read, filter and export research literature offline, in the terminal.
 
+pub mod cache;
 pub mod diagnostic;
 pub mod export;
 pub mod formats;
