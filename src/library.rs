@@ -106,12 +106,32 @@ pub fn load_with_progress(
                 .map(|f| crate::cache::load_or_parse(f, &f.display().to_string(), &tracker))
                 .collect()
         };
-        parsed.extend(loaded);
+        if Path::new(input).is_dir() {
+            parsed.extend(loaded.into_iter().map(skip_unrecognised));
+        } else {
+            parsed.extend(loaded);
+        }
     }
     let mut lib = assemble(parsed);
     early.append(&mut lib.diagnostics);
     lib.diagnostics = early;
     lib
+}
+
+/// In a folder, a file that is not bibliographic (a README, say) is skipped with a warning;
+/// named on the command line, it stays an error.
+fn skip_unrecognised((mut rep, mut parsed): (SourceReport, Parsed)) -> (SourceReport, Parsed) {
+    if rep.format.is_none() {
+        for d in &mut parsed.diagnostics {
+            if d.severity == Severity::Error && d.message.starts_with("unrecognised format") {
+                d.severity = Severity::Warning;
+                d.message = format!("skipped: {}", d.message);
+                rep.errors = rep.errors.saturating_sub(1);
+                rep.warnings += 1;
+            }
+        }
+    }
+    (rep, parsed)
 }
 
 fn collect_files(path: &Path, out: &mut Vec<PathBuf>, diags: &mut Vec<Diagnostic>) {
@@ -156,6 +176,18 @@ fn report(path: &str, format: Option<Format>) -> SourceReport {
 /// Reads one source's bytes: rejects empty and binary input, repairs invalid UTF-8 (with a
 /// diagnostic), strips a BOM, detects the format and parses.
 pub fn parse_bytes(path: &str, bytes: &[u8]) -> (SourceReport, Parsed) {
+    let (mut rep, parsed) = parse_bytes_uncounted(path, bytes);
+    rep.records = parsed.records.len();
+    rep.errors = parsed
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
+    rep.warnings = parsed.diagnostics.len() - rep.errors;
+    (rep, parsed)
+}
+
+fn parse_bytes_uncounted(path: &str, bytes: &[u8]) -> (SourceReport, Parsed) {
     let mut diagnostics = Vec::new();
     let fail = |d: Diagnostic| {
         (
@@ -391,5 +423,177 @@ pub fn source(path: &str, format: Format, line: usize) -> Source {
         path: path.to_string(),
         format: format.name().to_string(),
         line,
+    }
+}
+
+/// Orders for the list when no query is active.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum SortKey {
+    /// Newest first
+    #[default]
+    Year,
+    /// A to Z
+    Title,
+    /// First author's family name, A to Z
+    Author,
+    /// Most cited first
+    Citations,
+}
+
+impl SortKey {
+    pub fn next(self) -> SortKey {
+        match self {
+            SortKey::Year => SortKey::Title,
+            SortKey::Title => SortKey::Author,
+            SortKey::Author => SortKey::Citations,
+            SortKey::Citations => SortKey::Year,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            SortKey::Year => "year",
+            SortKey::Title => "title",
+            SortKey::Author => "first author",
+            SortKey::Citations => "times cited",
+        }
+    }
+}
+
+/// Record indices in the given order; unknown values sort last, ties keep load order.
+pub fn sorted(records: &[Record], key: SortKey, reverse: bool) -> Vec<u32> {
+    use std::cmp::Reverse;
+    let mut order: Vec<u32> = (0..records.len() as u32).collect();
+    let fold = |s: &str| s.to_lowercase();
+    match key {
+        SortKey::Year => {
+            order.sort_by_key(|&i| Reverse(records[i as usize].year.unwrap_or(i32::MIN)))
+        }
+        SortKey::Title => {
+            let keys: Vec<(bool, String)> = records
+                .iter()
+                .map(|r| match &r.title {
+                    Some(t) => (
+                        false,
+                        fold(t.trim_start_matches(|c: char| !c.is_alphanumeric())),
+                    ),
+                    None => (true, String::new()),
+                })
+                .collect();
+            order.sort_by(|&a, &b| keys[a as usize].cmp(&keys[b as usize]));
+        }
+        SortKey::Author => {
+            let keys: Vec<(bool, String)> = records
+                .iter()
+                .map(|r| match r.authors.first() {
+                    Some(a) => (false, fold(a.family_or_name())),
+                    None => (true, String::new()),
+                })
+                .collect();
+            order.sort_by(|&a, &b| keys[a as usize].cmp(&keys[b as usize]));
+        }
+        SortKey::Citations => order.sort_by_key(|&i| {
+            let r = &records[i as usize];
+            Reverse(r.citations.or(r.views).map_or(-1, |c| c as i64))
+        }),
+    }
+    if reverse {
+        order.reverse();
+    }
+    order
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::record::{Author, Section};
+
+    fn rec(path: &str, title: Option<&str>, doi: Option<&str>, abs: &str) -> Record {
+        Record {
+            title: title.map(str::to_string),
+            doi: doi.map(str::to_string),
+            year: Some(2012),
+            authors: vec![
+                Author::parse("Repper, Julie"),
+                Author::parse("Watson, Emma"),
+            ],
+            abstract_sections: vec![Section {
+                label: None,
+                text: abs.into(),
+            }],
+            source: Source {
+                path: path.into(),
+                format: "ris".into(),
+                line: 1,
+            },
+            ..Record::default()
+        }
+    }
+
+    fn lib_of(records: Vec<Record>) -> Library {
+        assemble(vec![(
+            report("x", None),
+            Parsed {
+                records,
+                diagnostics: Vec::new(),
+            },
+        )])
+    }
+
+    #[test]
+    fn same_doi_from_two_files_is_one_record_with_both_sources() {
+        let mut a = rec("a.ris", Some("Peer support"), Some("10.1/X"), "one");
+        a.keywords = vec!["peer".into()];
+        let mut b = rec("b.bib", None, Some("10.1/x"), "one");
+        b.keywords = vec!["support".into()];
+        b.volume = Some("7".into());
+        let lib = lib_of(vec![a, b]);
+        assert_eq!(lib.records.len(), 1);
+        assert_eq!(lib.merged, 1);
+        let r = &lib.records[0];
+        assert_eq!(r.keywords, vec!["peer", "support"]);
+        assert_eq!(r.volume.as_deref(), Some("7"));
+        assert_eq!(r.sources.len(), 2);
+        assert_eq!(r.sources[1].path, "b.bib");
+    }
+
+    #[test]
+    fn same_title_year_first_author_merges() {
+        let a = rec("a.ris", Some("Peer support: a study!"), None, "one");
+        let b = rec("b.ris", Some("PEER SUPPORT - a study"), None, "two");
+        assert_eq!(lib_of(vec![a, b]).records.len(), 1);
+    }
+
+    #[test]
+    fn untitled_records_with_the_same_authors_and_date_stay_apart() {
+        let a = rec("p", None, None, "The six peers worked with 83 clients.");
+        let b = rec("p", None, None, "The employment process was broken down.");
+        let lib = lib_of(vec![a, b]);
+        assert_eq!(lib.records.len(), 2);
+        assert_ne!(lib.records[0].id, lib.records[1].id);
+    }
+
+    #[test]
+    fn different_dois_never_merge_even_with_the_same_title() {
+        let a = rec("a", Some("Editorial note"), Some("10.1/a"), "x");
+        let b = rec("b", Some("Editorial note"), Some("10.1/b"), "x");
+        assert_eq!(lib_of(vec![a, b]).records.len(), 2);
+    }
+
+    #[test]
+    fn sort_orders() {
+        let mut a = rec("a", Some("Beta"), None, "x");
+        a.year = Some(2001);
+        a.citations = Some(5);
+        let mut b = rec("b", Some("alpha"), None, "y");
+        b.year = Some(2010);
+        b.authors = vec![Author::parse("Zeta, A")];
+        let c = rec("c", None, None, "z");
+        let rs = vec![a, b, c];
+        assert_eq!(sorted(&rs, SortKey::Year, false), vec![2, 1, 0]);
+        assert_eq!(sorted(&rs, SortKey::Title, false), vec![1, 0, 2]);
+        assert_eq!(sorted(&rs, SortKey::Author, false), vec![0, 2, 1]);
+        assert_eq!(sorted(&rs, SortKey::Citations, false)[0], 0);
+        assert_eq!(sorted(&rs, SortKey::Title, true), vec![2, 0, 1]);
     }
 }

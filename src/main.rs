@@ -1,4 +1,15 @@
+use clap::Parser;
+
 fn main() {
-    let lib = litbrowse::library::load(&std::env::args().skip(1).collect::<Vec<_>>());
-    println!("{}", lib.records.len());
+    let cli = litbrowse::cli::Cli::parse();
+    match litbrowse::cli::run(cli) {
+        Ok(status) => std::process::exit(status),
+        Err(e) => {
+            eprintln!(
+                "litbrowse: error: {}",
+                litbrowse::record::sanitize(&format!("{e:#}"))
+            );
+            std::process::exit(1);
+        }
+    }
 }
