@@ -139,7 +139,7 @@ fn thousands(n: usize) -> String {
     let s = n.to_string();
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -272,14 +272,40 @@ fn read_u64(f: &mut impl Read) -> Option<u64> {
     Some(u64::from_le_bytes(b))
 }
 
-fn read_blob(f: &mut impl Read, limit: u64) -> Option<Vec<u8>> {
+/// A blob is its length, a checksum, and its bytes.
+fn read_blob(f: &mut impl Read, limit: u64) -> Option<(u64, Vec<u8>)> {
     let len = read_u64(f)?;
+    let sum = read_u64(f)?;
     if len > limit {
         return None;
     }
     let mut buf = Vec::new();
     f.take(len).read_to_end(&mut buf).ok()?;
-    (buf.len() as u64 == len).then_some(buf)
+    (buf.len() as u64 == len).then_some((sum, buf))
+}
+
+fn write_blob(w: &mut impl Write, bytes: &[u8]) -> std::io::Result<()> {
+    w.write_all(&(bytes.len() as u64).to_le_bytes())?;
+    w.write_all(&checksum(bytes).to_le_bytes())?;
+    w.write_all(bytes)
+}
+
+/// A fast word-at-a-time hash: catches a damaged entry, which postcard alone might decode
+/// into different but valid records.
+fn checksum(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0x243f_6a88_85a3_08d3 ^ bytes.len() as u64;
+    let mut words = bytes.chunks_exact(8);
+    for w in &mut words {
+        let mut a = [0u8; 8];
+        a.copy_from_slice(w);
+        h = (h ^ u64::from_le_bytes(a))
+            .wrapping_mul(0x9e37_79b9_7f4a_7c15)
+            .rotate_left(29);
+    }
+    for &b in words.remainder() {
+        h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+    }
+    h
 }
 
 fn read_entry(entry: &Path, key: &Key, tracker: &Tracker) -> Option<(SourceReport, Parsed)> {
@@ -291,7 +317,11 @@ fn read_entry(entry: &Path, key: &Key, tracker: &Tracker) -> Option<(SourceRepor
     if &magic != MAGIC {
         return None;
     }
-    let header: Header = postcard::from_bytes(&read_blob(&mut f, total)?).ok()?;
+    let (sum, head) = read_blob(&mut f, total)?;
+    if sum != checksum(&head) {
+        return None;
+    }
+    let header: Header = postcard::from_bytes(&head).ok()?;
     if &header.key != key {
         return None;
     }
@@ -300,14 +330,19 @@ fn read_entry(entry: &Path, key: &Key, tracker: &Tracker) -> Option<(SourceRepor
     // Decode a few chunks at a time in parallel, holding only those few in memory.
     let batch = rayon::current_num_threads().max(1) * 2;
     while left > 0 {
-        let blobs: Vec<Vec<u8>> = (0..batch.min(left))
+        let blobs: Vec<(u64, Vec<u8>)> = (0..batch.min(left))
             .map(|_| read_blob(&mut f, total))
             .collect::<Option<_>>()?;
         left -= blobs.len();
-        let bytes: u64 = blobs.iter().map(|b| b.len() as u64).sum();
+        let bytes: u64 = blobs.iter().map(|(_, b)| b.len() as u64).sum();
         let decoded: Vec<Vec<Record>> = blobs
             .par_iter()
-            .map(|b| postcard::from_bytes(b).ok())
+            .map(|(sum, b)| {
+                if *sum != checksum(b) {
+                    return None;
+                }
+                postcard::from_bytes(b).ok()
+            })
             .collect::<Option<_>>()?;
         let n: usize = decoded.iter().map(Vec::len).sum();
         records.extend(decoded.into_iter().flatten());
@@ -376,18 +411,16 @@ fn write_entry(
         let bad = |e: postcard::Error| std::io::Error::other(e.to_string());
         w.write_all(MAGIC)?;
         let head = postcard::to_allocvec(&header).map_err(bad)?;
-        w.write_all(&(head.len() as u64).to_le_bytes())?;
-        w.write_all(&head)?;
+        write_blob(&mut w, &head)?;
         let batch = rayon::current_num_threads().max(1) * 2;
         for group in chunks.chunks(batch) {
             let blobs: Vec<Vec<u8>> = group
                 .par_iter()
-                .map(|c| postcard::to_allocvec(c))
+                .map(postcard::to_allocvec)
                 .collect::<Result<_, _>>()
                 .map_err(bad)?;
             for b in blobs {
-                w.write_all(&(b.len() as u64).to_le_bytes())?;
-                w.write_all(&b)?;
+                write_blob(&mut w, &b)?;
             }
         }
         w.into_inner().map_err(|e| e.into_error())?.sync_all()?;
@@ -425,18 +458,27 @@ fn cannot_read(shown: &str, e: std::io::Error) -> (SourceReport, Parsed) {
 /// Reads and parses one file. A large RIS or MEDLINE file is read in pieces that end at a
 /// record boundary and parsed in parallel; anything else is read whole and parsed at once.
 pub fn read_and_parse(path: &Path, shown: &str, tracker: &Tracker) -> (SourceReport, Parsed) {
+    read_in_pieces(path, shown, tracker, PIECE_BYTES)
+}
+
+fn read_in_pieces(
+    path: &Path,
+    shown: &str,
+    tracker: &Tracker,
+    piece_bytes: usize,
+) -> (SourceReport, Parsed) {
     let mut file = match File::open(path) {
         Ok(f) => f,
         Err(e) => return cannot_read(shown, e),
     };
     let mut head = Vec::new();
     if let Err(e) = (&mut file)
-        .take(2 * PIECE_BYTES as u64)
+        .take(2 * piece_bytes as u64)
         .read_to_end(&mut head)
     {
         return cannot_read(shown, e);
     }
-    let format = (head.len() == 2 * PIECE_BYTES)
+    let format = (head.len() == 2 * piece_bytes)
         .then(|| detect_prefix(&head))
         .flatten()
         .filter(|f| matches!(f, Format::Ris | Format::Medline));
@@ -459,8 +501,8 @@ pub fn read_and_parse(path: &Path, shown: &str, tracker: &Tracker) -> (SourceRep
         while batch.len() < threads * 2 && !(eof && carry.is_empty()) {
             let mut piece = std::mem::take(&mut carry);
             loop {
-                if piece.len() < PIECE_BYTES && !eof {
-                    let want = (PIECE_BYTES - piece.len()) as u64;
+                if piece.len() < piece_bytes && !eof {
+                    let want = (piece_bytes - piece.len()) as u64;
                     match (&mut file).take(want).read_to_end(&mut piece) {
                         Ok(0) => eof = true,
                         Ok(_) => {}
@@ -478,7 +520,7 @@ pub fn read_and_parse(path: &Path, shown: &str, tracker: &Tracker) -> (SourceRep
                     }
                     // One record larger than a piece: read on.
                     None => {
-                        let want = PIECE_BYTES as u64;
+                        let want = piece_bytes as u64;
                         match (&mut file).take(want).read_to_end(&mut piece) {
                             Ok(0) => eof = true,
                             Ok(_) => {}
@@ -572,4 +614,206 @@ fn parse_piece(
     }
     parsed.diagnostics = diagnostics;
     parsed
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::synth;
+
+    fn silent() -> Tracker<'static> {
+        Tracker::new(&|_| {})
+    }
+
+    fn ris(from: u64, to: u64) -> String {
+        let mut s = String::new();
+        for i in from..to {
+            synth::write_ris(&synth::record(5, i), &mut s);
+        }
+        s
+    }
+
+    fn medline(n: u64) -> String {
+        let mut s = String::new();
+        for i in 0..n {
+            synth::write_medline(&synth::record(6, i), &mut s);
+        }
+        s
+    }
+
+    fn cache_in(dir: &Path) -> Cache {
+        Cache {
+            dir: dir.join("cache"),
+            min_bytes: 0,
+        }
+    }
+
+    #[test]
+    fn entry_round_trip_keeps_every_field() {
+        let dir = tempfile::tempdir().unwrap();
+        let records: Vec<Record> = (0..40_000).map(|i| synth::record(9, i)).collect();
+        let parsed = Parsed {
+            records,
+            diagnostics: vec![
+                Diagnostic::warning("lib.ris", 12, "a warning"),
+                Diagnostic::error("lib.ris", 0, "an error"),
+            ],
+        };
+        let key = Key {
+            version: "0.1.0".into(),
+            canonical: "/x/lib.ris".into(),
+            shown: "lib.ris".into(),
+            size: 1234,
+            mtime_ns: 99,
+        };
+        let rep = report("lib.ris", Some(Format::Ris), &parsed);
+        let entry = dir.path().join("e.lbc");
+        write_entry(dir.path(), &entry, &key, &rep, &parsed).unwrap();
+        let (rep2, back) = read_entry(&entry, &key, &silent()).unwrap();
+        assert_eq!(rep2, rep);
+        assert_eq!(rep2.records, 40_000);
+        assert_eq!(rep2.format, Some("ris"));
+        assert_eq!(back.records, parsed.records);
+        assert_eq!(back.diagnostics, parsed.diagnostics);
+        let stale = Key {
+            mtime_ns: 100,
+            ..key.clone()
+        };
+        assert!(read_entry(&entry, &stale, &silent()).is_none());
+        let other_version = Key {
+            version: "0.0.9".into(),
+            ..key
+        };
+        assert!(read_entry(&entry, &other_version, &silent()).is_none());
+    }
+
+    #[test]
+    fn second_load_is_a_hit_and_a_changed_file_is_parsed_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("lib.ris");
+        std::fs::write(&file, ris(0, 50)).unwrap();
+        let cache = cache_in(dir.path());
+        let (o1, rep1, p1) = cache.load(&file, "lib.ris", &silent());
+        assert_eq!(o1, Outcome::Stored);
+        let (o2, rep2, p2) = cache.load(&file, "lib.ris", &silent());
+        assert_eq!(o2, Outcome::Hit);
+        assert_eq!(rep2, rep1);
+        assert_eq!(p2.records, p1.records);
+        assert_eq!(p2.diagnostics, p1.diagnostics);
+        // The same file shown under another name is its own entry.
+        let (o3, _, _) = cache.load(&file, "./lib.ris", &silent());
+        assert_eq!(o3, Outcome::Stored);
+
+        std::fs::write(&file, ris(0, 51)).unwrap();
+        let (o4, rep4, p4) = cache.load(&file, "lib.ris", &silent());
+        assert_eq!(o4, Outcome::Stored, "a changed file must be parsed again");
+        let fresh = library::parse_bytes("lib.ris", &std::fs::read(&file).unwrap());
+        assert_eq!(rep4, fresh.0);
+        assert_eq!(p4.records, fresh.1.records);
+        assert_eq!(cache.load(&file, "lib.ris", &silent()).0, Outcome::Hit);
+    }
+
+    #[test]
+    fn same_size_but_newer_file_is_parsed_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("lib.ris");
+        let text = ris(0, 20);
+        std::fs::write(&file, &text).unwrap();
+        let cache = cache_in(dir.path());
+        assert_eq!(cache.load(&file, "lib.ris", &silent()).0, Outcome::Stored);
+        let later = std::time::SystemTime::now() + Duration::from_secs(5);
+        File::options()
+            .write(true)
+            .open(&file)
+            .unwrap()
+            .set_modified(later)
+            .unwrap();
+        assert_eq!(cache.load(&file, "lib.ris", &silent()).0, Outcome::Stored);
+    }
+
+    #[test]
+    fn corrupt_or_truncated_entry_falls_back_to_parsing() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("lib.ris");
+        std::fs::write(&file, ris(0, 30)).unwrap();
+        let cache = cache_in(dir.path());
+        let (_, rep, good) = cache.load(&file, "lib.ris", &silent());
+        let entry = std::fs::read_dir(&cache.dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .find(|p| p.extension().is_some_and(|e| e == "lbc"))
+            .unwrap();
+        let bytes = std::fs::read(&entry).unwrap();
+        let corruptions: Vec<Vec<u8>> = vec![
+            bytes[..bytes.len() / 2].to_vec(),
+            b"garbage".to_vec(),
+            Vec::new(),
+            {
+                let mut b = bytes.clone();
+                let n = b.len();
+                for x in &mut b[n.saturating_sub(300)..] {
+                    *x ^= 0x5a;
+                }
+                b
+            },
+        ];
+        for bad in corruptions {
+            std::fs::write(&entry, bad).unwrap();
+            let (outcome, rep2, again) = cache.load(&file, "lib.ris", &silent());
+            assert_eq!(outcome, Outcome::Stored);
+            assert_eq!(rep2, rep);
+            assert_eq!(again.records, good.records);
+        }
+        assert_eq!(cache.load(&file, "lib.ris", &silent()).0, Outcome::Hit);
+    }
+
+    #[test]
+    fn small_files_are_not_cached() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("lib.ris");
+        std::fs::write(&file, ris(0, 3)).unwrap();
+        let cache = Cache {
+            dir: dir.path().join("cache"),
+            min_bytes: MIN_BYTES,
+        };
+        assert_eq!(cache.load(&file, "lib.ris", &silent()).0, Outcome::Parsed);
+        assert!(!cache.dir.exists());
+    }
+
+    #[test]
+    fn pieces_parse_like_the_whole_file() {
+        let dir = tempfile::tempdir().unwrap();
+        for (name, text) in [("lib.ris", ris(0, 300)), ("lib.med", medline(300))] {
+            let file = dir.path().join(name);
+            std::fs::write(&file, &text).unwrap();
+            let whole = library::parse_bytes(name, text.as_bytes());
+            let seen = Mutex::new(Vec::new());
+            let record = |p: Progress| seen.lock().unwrap().push(p);
+            let tracker = Tracker::new(&record);
+            tracker.add_total(1, text.len() as u64);
+            let (rep, pieces) = read_in_pieces(&file, name, &tracker, 32 * 1024);
+            assert_eq!(rep, whole.0, "{name}");
+            assert_eq!(pieces.records, whole.1.records, "{name}");
+            assert_eq!(pieces.diagnostics, whole.1.diagnostics, "{name}");
+            let last = *seen.lock().unwrap().last().unwrap();
+            assert_eq!(last.bytes_done, text.len() as u64);
+            assert_eq!(last.records, whole.1.records.len());
+            assert!(
+                seen.lock().unwrap().len() > 10,
+                "progress reported per piece"
+            );
+        }
+    }
+
+    #[test]
+    fn progress_reads_as_words() {
+        let p = Progress {
+            files_done: 1,
+            files_total: 3,
+            records: 412_000,
+            bytes_done: 48,
+            bytes_total: 100,
+        };
+        assert_eq!(describe(&p), "reading 1/3 files: 412,000 records, 48%");
+    }
 }
