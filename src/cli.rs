@@ -162,7 +162,9 @@ fn ignore_broken_pipe(e: std::io::Error) -> std::io::Result<()> {
 
 /// Loads and tells stderr, in one line, when there were problems.
 fn load_reporting(paths: &[String]) -> Library {
-    let lib = library::load(paths);
+    let progress = crate::cache::StderrProgress::default();
+    let lib = library::load_with_progress(paths, &|p| progress.report(p));
+    progress.finish();
     let errors = lib
         .diagnostics
         .iter()

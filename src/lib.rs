@@ -1,6 +1,7 @@
 //! litbrowse: read, filter and export research literature offline, in the terminal.
 
 pub mod app;
+pub mod cache;
 pub mod cli;
 pub mod diagnostic;
 pub mod export;
@@ -10,6 +11,7 @@ pub mod library;
 pub mod query;
 pub mod record;
 pub mod search;
+pub mod synth;
 pub mod terminal;
 pub mod tui;
 pub mod ui;

@@ -67,6 +67,16 @@ pub fn builtin() -> Library {
 /// Loads files, folders (recursively, in name order) and `-` (stdin). No inputs: the built-in
 /// library. A path that cannot be read becomes a diagnostic; the rest still loads.
 pub fn load(inputs: &[String]) -> Library {
+    load_with_progress(inputs, &|_| {})
+}
+
+/// `load`, calling `progress` as files are read (from parser threads, so it must be quick).
+/// Large files come from the parse cache when it is current (see `cache`).
+pub fn load_with_progress(
+    inputs: &[String],
+    progress: &(dyn Fn(crate::cache::Progress) + Sync),
+) -> Library {
+    let tracker = crate::cache::Tracker::new(progress);
     if inputs.is_empty() {
         return builtin();
     }
@@ -83,27 +93,17 @@ pub fn load(inputs: &[String]) -> Library {
         }
         let mut files = Vec::new();
         collect_files(Path::new(input), &mut files, &mut early);
+        let bytes = files
+            .iter()
+            .filter_map(|f| std::fs::metadata(f).ok())
+            .map(|m| m.len())
+            .sum();
+        tracker.add_total(files.len(), bytes);
         let loaded: Vec<(SourceReport, Parsed)> = {
             use rayon::prelude::*;
             files
                 .par_iter()
-                .map(|f| {
-                    let shown = f.display().to_string();
-                    match std::fs::read(f) {
-                        Ok(bytes) => parse_bytes(&shown, &bytes),
-                        Err(e) => (
-                            report(&shown, None),
-                            Parsed {
-                                records: Vec::new(),
-                                diagnostics: vec![Diagnostic::error(
-                                    &shown,
-                                    0,
-                                    format!("cannot read: {e}"),
-                                )],
-                            },
-                        ),
-                    }
-                })
+                .map(|f| crate::cache::load_or_parse(f, &f.display().to_string(), &tracker))
                 .collect()
         };
         if Path::new(input).is_dir() {

@@ -24,6 +24,14 @@ fn matcher() -> &'static SkimMatcherV2 {
     M.get_or_init(|| SkimMatcherV2::default().smart_case())
 }
 
+/// For long texts (abstracts) skim's full score matrix costs 20-70 µs a record; past this many
+/// cells skim scores with its own linear `simple_match` instead (4 µs; measured on synthetic
+/// 1.2 KB abstracts). Metadata (about 2 x 250 cells) stays on the full algorithm.
+fn long_text_matcher() -> &'static SkimMatcherV2 {
+    static M: OnceLock<SkimMatcherV2> = OnceLock::new();
+    M.get_or_init(|| SkimMatcherV2::default().smart_case().element_limit(1024))
+}
+
 /// Number of searchable metadata fields kept per record.
 const FIELDS: usize = 5;
 
@@ -237,7 +245,12 @@ fn text_score(hay: &str, p: &Prepared) -> Option<i64> {
                     return None;
                 }
             }
-            matcher().fuzzy_match(hay, needle)
+            let m = if matches!(t.field, Field::Abstract | Field::Findings) {
+                long_text_matcher()
+            } else {
+                matcher()
+            };
+            m.fuzzy_match(hay, needle)
         }
         Pattern::Exact(needle) => {
             find_exact(hay, needle, t.case_sensitive).map(|_| 2 * needle.len() as i64 * 16)

@@ -1,0 +1,356 @@
+//! Scale benchmark: load time, per-keystroke filter latency, peak memory, and the same queries
+//! through `fzf --filter`, on one synthetic data set. Run by `scripts/bench.sh`, which makes
+//! the data with `litgen` and assembles BENCHMARKS.md from the Markdown this prints.
+//!
+//! `cargo bench --bench scale -- --ris F --lines F --abstracts F --litbrowse BIN --out F.md`
+
+use litbrowse::cache::{Cache, Tracker};
+use litbrowse::library::{self, Library};
+use litbrowse::query::{self, Query};
+use litbrowse::search::{Index, Request, Worker};
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::{mpsc, Arc};
+use std::time::{Duration, Instant};
+
+struct Args {
+    ris: PathBuf,
+    lines: PathBuf,
+    abstracts: PathBuf,
+    litbrowse: PathBuf,
+    out: PathBuf,
+    cache_dir: PathBuf,
+}
+
+fn args() -> Args {
+    let mut it = std::env::args().skip(1);
+    let mut get = std::collections::HashMap::new();
+    while let Some(a) = it.next() {
+        if let Some(k) = a.strip_prefix("--") {
+            if let Some(v) = it.next() {
+                get.insert(k.to_string(), v);
+            }
+        }
+    }
+    let path = |k: &str| {
+        PathBuf::from(
+            get.get(k)
+                .unwrap_or_else(|| panic!("missing --{k} (see scripts/bench.sh)")),
+        )
+    };
+    Args {
+        ris: path("ris"),
+        lines: path("lines"),
+        abstracts: path("abstracts"),
+        litbrowse: path("litbrowse"),
+        out: path("out"),
+        cache_dir: path("cache-dir"),
+    }
+}
+
+/// What a person types: each query is typed one character at a time, then deleted again.
+const TYPED: &[(&str, &str)] = &[
+    ("short", "dep"),
+    ("short", "anx"),
+    ("long", "peer support recovery"),
+    ("long", "cognitive behavioural therapy"),
+    ("no match", "zzxq"),
+    ("no match", "peer xylophone"),
+    ("au:", "au:müller"),
+    ("au:", "au:garcia"),
+    ("ab:", "ab:loneliness"),
+    ("ab:", "ab:randomised"),
+    ("ab:", "ab:qzxv"),
+];
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i.min(sorted.len() - 1)]
+}
+
+fn vm_hwm_kb() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|v| v.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+fn size_mb(p: &Path) -> f64 {
+    std::fs::metadata(p).map(|m| m.len()).unwrap_or(0) as f64 / 1e6
+}
+
+/// Wall time of a shell command, best of `runs`, and its peak RSS in KB (GNU time).
+fn timed(shell: &str, runs: usize) -> (f64, u64) {
+    let mut best = f64::INFINITY;
+    let mut rss = 0;
+    for _ in 0..runs {
+        let t = Instant::now();
+        let out = Command::new("/usr/bin/time")
+            .args(["-f", "%M", "bash", "-c", shell])
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .output()
+            .expect("run /usr/bin/time");
+        best = best.min(ms(t.elapsed()));
+        rss = String::from_utf8_lossy(&out.stderr)
+            .lines()
+            .last()
+            .and_then(|l| l.trim().parse().ok())
+            .unwrap_or(0);
+    }
+    (best, rss)
+}
+
+fn sh_quote(s: &str) -> String {
+    format!("'{}'", s.replace('\'', "'\\''"))
+}
+
+fn main() {
+    let a = args();
+    let mut md = String::new();
+    let load_avg = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+    let _ = writeln!(
+        md,
+        "Input: `{}` ({:.0} MB), load average at start: {}\n",
+        a.ris.display(),
+        size_mb(&a.ris),
+        load_avg
+            .split_whitespace()
+            .take(3)
+            .collect::<Vec<_>>()
+            .join(" ")
+    );
+
+    // 1. Load to first usable frame: parse (no cache) + index.
+    let shown = a.ris.display().to_string();
+    let silent = |_| {};
+    let t = Instant::now();
+    let (rep, parsed) = litbrowse::cache::read_and_parse(&a.ris, &shown, &Tracker::new(&silent));
+    let t_parse = t.elapsed();
+    let lib = library::assemble(vec![(rep, parsed)]);
+    let t_assemble = t.elapsed();
+    let n = lib.records.len();
+    let records = Arc::new(lib.records);
+    let index = Index::new(records.clone());
+    let t_first = t.elapsed();
+    let hwm_cold = vm_hwm_kb();
+    let _ = writeln!(md, "| load step | ms |\n|---|---:|");
+    let _ = writeln!(md, "| parse ({n} records) | {:.0} |", ms(t_parse));
+    let _ = writeln!(
+        md,
+        "| ids and de-duplication | {:.0} |",
+        ms(t_assemble - t_parse)
+    );
+    let _ = writeln!(md, "| search index | {:.0} |", ms(t_first - t_assemble));
+    let _ = writeln!(
+        md,
+        "| **first frame, from the RIS file** | **{:.0}** |",
+        ms(t_first)
+    );
+    drop(index);
+    drop(records);
+
+    // 2. The same from the cache (written by a first load, read by a second).
+    let cache = Cache {
+        dir: a.cache_dir.clone(),
+        min_bytes: 0,
+    };
+    let t = Instant::now();
+    let (outcome, _, _) = cache.load(&a.ris, &shown, &Tracker::new(&silent));
+    let t_store = t.elapsed();
+    let t = Instant::now();
+    let (hit, rep, parsed) = cache.load(&a.ris, &shown, &Tracker::new(&silent));
+    let lib: Library = library::assemble(vec![(rep, parsed)]);
+    let records = Arc::new(lib.records);
+    let index = Arc::new(Index::new(records.clone()));
+    let t_warm = t.elapsed();
+    let _ = writeln!(
+        md,
+        "| parse and write the cache ({outcome:?}) | {:.0} |",
+        ms(t_store)
+    );
+    let _ = writeln!(
+        md,
+        "| **first frame, second start from the cache ({hit:?})** | **{:.0}** |\n",
+        ms(t_warm)
+    );
+
+    // 3. Keystrokes, through the search worker as the TUI feeds it: every keystroke a new
+    // request, within the previous hits when the query only grew.
+    let (tx, rx) = mpsc::channel();
+    let worker = Worker::spawn(index.clone(), move |o| {
+        let _ = tx.send(o);
+    });
+    let mut generation = 0;
+    let mut by_kind: Vec<(&str, Vec<f64>)> = Vec::new();
+    let mut full: Vec<(String, f64, usize)> = Vec::new();
+    for (kind, text) in TYPED {
+        let chars: Vec<char> = text.chars().collect();
+        let mut prefixes: Vec<String> = (1..=chars.len())
+            .map(|k| chars[..k].iter().collect())
+            .collect();
+        let back: Vec<String> = prefixes.iter().rev().skip(1).cloned().collect();
+        prefixes.extend(back);
+        let mut prev: Option<(Query, Arc<Vec<u32>>)> = None;
+        let mut samples = Vec::new();
+        for p in &prefixes {
+            let q = query::parse(p).unwrap_or_default();
+            if q.is_empty() {
+                // An empty filter shows the whole library: no pass runs.
+                prev = None;
+                continue;
+            }
+            generation += 1;
+            let within = prev
+                .as_ref()
+                .filter(|(pq, _)| q.narrows(pq))
+                .map(|(_, h)| h.clone());
+            let t = Instant::now();
+            worker.submit(Request {
+                generation,
+                query: q.clone(),
+                within,
+            });
+            let out = rx.recv().expect("worker answers");
+            samples.push(ms(t.elapsed()));
+            prev = Some((q, out.hits.clone()));
+        }
+        // The whole query at once (no narrowing), to set against fzf.
+        let q = query::parse(text).unwrap_or_default();
+        let never = || false;
+        let t = Instant::now();
+        let hits = index.run(&q, None, &never).unwrap_or_default();
+        full.push((text.to_string(), ms(t.elapsed()), hits.len()));
+        match by_kind.iter_mut().find(|(k, _)| k == kind) {
+            Some((_, v)) => v.extend(samples),
+            None => by_kind.push((kind, samples)),
+        }
+    }
+    let _ = writeln!(
+        md,
+        "| keystrokes | count | p50 ms | p99 ms | max ms |\n|---|---:|---:|---:|---:|"
+    );
+    let mut meta = Vec::new();
+    let mut all = Vec::new();
+    for (kind, v) in &mut by_kind {
+        v.sort_by(f64::total_cmp);
+        if *kind != "ab:" {
+            meta.extend(v.iter().copied());
+        }
+        all.extend(v.iter().copied());
+        let _ = writeln!(
+            md,
+            "| {kind} | {} | {:.1} | {:.1} | {:.1} |",
+            v.len(),
+            percentile(v, 0.5),
+            percentile(v, 0.99),
+            v.last().copied().unwrap_or(f64::NAN)
+        );
+    }
+    for (name, v) in [
+        ("**metadata (all but ab:)**", &mut meta),
+        ("**all**", &mut all),
+    ] {
+        v.sort_by(f64::total_cmp);
+        let _ = writeln!(
+            md,
+            "| {name} | {} | {:.1} | **{:.1}** | {:.1} |",
+            v.len(),
+            percentile(v, 0.5),
+            percentile(v, 0.99),
+            v.last().copied().unwrap_or(f64::NAN)
+        );
+    }
+    let hwm_search = vm_hwm_kb();
+    drop(worker);
+    drop(index);
+    drop(records);
+
+    // 4. Against fzf: the whole query, in process (one pass over the index) and end to end
+    // (a warm `litbrowse list --query` against `fzf --filter` reading the lines file).
+    let runs = if n > 300_000 { 1 } else { 3 };
+    let lb = a.litbrowse.display().to_string();
+    let env = format!(
+        "LITBROWSE_CACHE_DIR={}",
+        sh_quote(&a.cache_dir.display().to_string())
+    );
+    // Warm the cache for the command line.
+    let _ = timed(
+        &format!(
+            "{env} {} list --query zzzz {}",
+            sh_quote(&lb),
+            sh_quote(&shown)
+        ),
+        1,
+    );
+    let _ = writeln!(
+        md,
+        "\n| query | hits | litbrowse pass ms (in process) | `litbrowse list --query` ms (warm, end to end) | `fzf --filter` ms (end to end) |\n|---|---:|---:|---:|---:|"
+    );
+    let mut rss_warm = 0;
+    for (text, pass_ms, hits) in &full {
+        let (fzf_q, fzf_file) = match text.strip_prefix("ab:") {
+            Some(rest) => (rest.to_string(), &a.abstracts),
+            None => (
+                text.strip_prefix("au:").unwrap_or(text).to_string(),
+                &a.lines,
+            ),
+        };
+        let fzf_cmd = format!(
+            "fzf --filter {} < {}",
+            sh_quote(&fzf_q),
+            sh_quote(&fzf_file.display().to_string())
+        );
+        let (fzf_ms, _) = timed(&fzf_cmd, runs);
+        let lb_cmd = format!(
+            "{env} {} list --query {} {}",
+            sh_quote(&lb),
+            sh_quote(text),
+            sh_quote(&shown)
+        );
+        let (lb_ms, rss) = timed(&lb_cmd, runs);
+        rss_warm = rss_warm.max(rss);
+        let _ = writeln!(
+            md,
+            "| `{text}` | {hits} | {pass_ms:.0} | {lb_ms:.0} | {fzf_ms:.0} |"
+        );
+    }
+    // Peak memory of a cold command-line start (no cache).
+    let (_, rss_cold) = timed(
+        &format!(
+            "LITBROWSE_NO_CACHE=1 {} list --query zzzz {}",
+            sh_quote(&lb),
+            sh_quote(&shown)
+        ),
+        1,
+    );
+    let input_mb = size_mb(&a.ris);
+    let _ = writeln!(
+        md,
+        "\n| peak memory (RSS) | MB | × input |\n|---|---:|---:|"
+    );
+    for (what, kb) in [
+        ("benchmark process after parse + index", hwm_cold),
+        ("benchmark process, all phases", hwm_search),
+        ("`litbrowse list`, cold (no cache)", rss_cold),
+        ("`litbrowse list`, warm (from the cache)", rss_warm),
+    ] {
+        let mb = kb as f64 / 1024.0;
+        let _ = writeln!(md, "| {what} | {mb:.0} | {:.2} |", mb / input_mb);
+    }
+    std::fs::write(&a.out, &md).expect("write the results");
+    print!("{md}");
+}

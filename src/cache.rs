@@ -1,0 +1,819 @@
+//! Reading one file, fast: large RIS and MEDLINE files are parsed in pieces split at record
+//! boundaries (in parallel, without holding the whole file and all records at once), and the
+//! parsed result of every large file is cached so a second start is near-instant.
+//!
+//! The cache lives in `$LITBROWSE_CACHE_DIR`, else `$XDG_CACHE_HOME/litbrowse`, else
+//! `~/.cache/litbrowse`; `LITBROWSE_NO_CACHE=1` turns it off. An entry is keyed by the file's
+//! canonical path, the path as shown, its size and modification time, and the crate version;
+//! anything that does not match, or cannot be read, means the file is parsed again. A cache
+//! problem is never an error for the user.
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::formats::{self, Format, Parsed};
+use crate::library::{self, SourceReport};
+use crate::record::{Fnv, Record};
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use std::fs::File;
+use std::io::{BufWriter, Read, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::{Duration, Instant, UNIX_EPOCH};
+
+/// Files smaller than this parse faster than a cache entry can be checked and read.
+pub const MIN_BYTES: u64 = 1 << 20;
+const MAGIC: &[u8; 8] = b"LBCACHE1";
+const CHUNK_RECORDS: usize = 16_384;
+/// Size of one piece of a large file handed to a parser thread.
+const PIECE_BYTES: usize = 8 << 20;
+
+/// How far loading has got; passed to a progress callback.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Progress {
+    pub files_done: usize,
+    pub files_total: usize,
+    pub records: usize,
+    pub bytes_done: u64,
+    pub bytes_total: u64,
+}
+
+/// Collects progress from parser threads and hands each update to a callback.
+pub struct Tracker<'a> {
+    state: Mutex<Progress>,
+    report: &'a (dyn Fn(Progress) + Sync),
+}
+
+impl<'a> Tracker<'a> {
+    pub fn new(report: &'a (dyn Fn(Progress) + Sync)) -> Tracker<'a> {
+        Tracker {
+            state: Mutex::new(Progress::default()),
+            report,
+        }
+    }
+
+    /// Announces more work: files and their total size.
+    pub fn add_total(&self, files: usize, bytes: u64) {
+        self.update(|p| {
+            p.files_total += files;
+            p.bytes_total += bytes;
+        });
+    }
+
+    fn advance(&self, bytes: u64, records: usize) {
+        self.update(|p| {
+            p.bytes_done += bytes;
+            p.records += records;
+        });
+    }
+
+    fn file_done(&self) {
+        self.update(|p| p.files_done += 1);
+    }
+
+    fn update(&self, f: impl FnOnce(&mut Progress)) {
+        let now = {
+            let mut p = self.state.lock().unwrap_or_else(|e| e.into_inner());
+            f(&mut p);
+            *p
+        };
+        (self.report)(now);
+    }
+
+    pub fn current(&self) -> Progress {
+        *self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// Shows loading progress on stderr, only when stderr is a terminal and loading has taken
+/// more than a moment; `finish` clears the line.
+pub struct StderrProgress {
+    start: Instant,
+    last: Mutex<Option<Instant>>,
+    enabled: bool,
+}
+
+impl Default for StderrProgress {
+    fn default() -> Self {
+        use std::io::IsTerminal;
+        StderrProgress {
+            start: Instant::now(),
+            last: Mutex::new(None),
+            enabled: std::io::stderr().is_terminal(),
+        }
+    }
+}
+
+impl StderrProgress {
+    pub fn report(&self, p: Progress) {
+        if !self.enabled || self.start.elapsed() < Duration::from_millis(300) {
+            return;
+        }
+        let mut last = self.last.lock().unwrap_or_else(|e| e.into_inner());
+        if last.is_some_and(|t| t.elapsed() < Duration::from_millis(100)) {
+            return;
+        }
+        *last = Some(Instant::now());
+        eprint!("\r\x1b[K{}", describe(&p));
+    }
+
+    pub fn finish(&self) {
+        let last = self.last.lock().unwrap_or_else(|e| e.into_inner());
+        if last.is_some() {
+            eprint!("\r\x1b[K");
+        }
+    }
+}
+
+/// "reading 1/3 files: 412,000 records, 48%".
+pub fn describe(p: &Progress) -> String {
+    let pct = (p.bytes_done * 100).checked_div(p.bytes_total).unwrap_or(0);
+    format!(
+        "reading {}/{} files: {} records, {pct}%",
+        p.files_done,
+        p.files_total,
+        thousands(p.records)
+    )
+}
+
+fn thousands(n: usize) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Where a result came from; for tests and the benchmark.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Read from the cache.
+    Hit,
+    /// Parsed, and the cache entry written.
+    Stored,
+    /// Parsed; not cached (small file, cache off, or the entry could not be written).
+    Parsed,
+}
+
+pub struct Cache {
+    pub dir: PathBuf,
+    pub min_bytes: u64,
+}
+
+/// What an entry must match to be used.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct Key {
+    version: String,
+    canonical: String,
+    shown: String,
+    size: u64,
+    mtime_ns: u128,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct Header {
+    key: Key,
+    format: Option<String>,
+    records: usize,
+    /// path, line, is error, message
+    diagnostics: Vec<(String, usize, bool, String)>,
+    chunks: usize,
+}
+
+impl Cache {
+    /// The cache configured by the environment, or None when it is turned off.
+    pub fn from_env() -> Option<Cache> {
+        if std::env::var_os("LITBROWSE_NO_CACHE").is_some_and(|v| !v.is_empty() && v != "0") {
+            return None;
+        }
+        let dir = if let Some(d) = std::env::var_os("LITBROWSE_CACHE_DIR") {
+            PathBuf::from(d)
+        } else if let Some(d) = std::env::var_os("XDG_CACHE_HOME").filter(|d| !d.is_empty()) {
+            PathBuf::from(d).join("litbrowse")
+        } else {
+            PathBuf::from(std::env::var_os("HOME")?)
+                .join(".cache")
+                .join("litbrowse")
+        };
+        Some(Cache {
+            dir,
+            min_bytes: MIN_BYTES,
+        })
+    }
+
+    /// Reads a file from the cache when its entry is current, else parses and stores it.
+    pub fn load(
+        &self,
+        path: &Path,
+        shown: &str,
+        tracker: &Tracker,
+    ) -> (Outcome, SourceReport, Parsed) {
+        let Some(key) = key_of(path, shown).filter(|k| k.size >= self.min_bytes) else {
+            let (rep, parsed) = read_and_parse(path, shown, tracker);
+            return (Outcome::Parsed, rep, parsed);
+        };
+        let entry = self.entry_path(&key);
+        if let Some((rep, parsed)) = read_entry(&entry, &key, tracker) {
+            return (Outcome::Hit, rep, parsed);
+        }
+        let (rep, parsed) = read_and_parse(path, shown, tracker);
+        // A file changed while it was read must not be cached under the old key.
+        if key_of(path, shown).as_ref() != Some(&key) {
+            return (Outcome::Parsed, rep, parsed);
+        }
+        match write_entry(&self.dir, &entry, &key, &rep, &parsed) {
+            Ok(()) => (Outcome::Stored, rep, parsed),
+            Err(_) => (Outcome::Parsed, rep, parsed),
+        }
+    }
+
+    fn entry_path(&self, key: &Key) -> PathBuf {
+        let mut h = Fnv::default();
+        h.write(key.canonical.as_bytes());
+        h.write(key.shown.as_bytes());
+        self.dir.join(format!("{:016x}.lbc", h.0))
+    }
+}
+
+/// The per-file step of `library::load`: from the cache when possible, else parsed.
+pub fn load_or_parse(path: &Path, shown: &str, tracker: &Tracker) -> (SourceReport, Parsed) {
+    let result = match Cache::from_env() {
+        Some(cache) => {
+            let (_, rep, parsed) = cache.load(path, shown, tracker);
+            (rep, parsed)
+        }
+        None => read_and_parse(path, shown, tracker),
+    };
+    tracker.file_done();
+    result
+}
+
+fn key_of(path: &Path, shown: &str) -> Option<Key> {
+    let meta = std::fs::metadata(path).ok()?;
+    let mtime = meta.modified().ok()?.duration_since(UNIX_EPOCH).ok()?;
+    Some(Key {
+        version: env!("CARGO_PKG_VERSION").to_string(),
+        canonical: std::fs::canonicalize(path)
+            .ok()?
+            .to_string_lossy()
+            .into_owned(),
+        shown: shown.to_string(),
+        size: meta.len(),
+        mtime_ns: mtime.as_nanos(),
+    })
+}
+
+fn read_u64(f: &mut impl Read) -> Option<u64> {
+    let mut b = [0u8; 8];
+    f.read_exact(&mut b).ok()?;
+    Some(u64::from_le_bytes(b))
+}
+
+/// A blob is its length, a checksum, and its bytes.
+fn read_blob(f: &mut impl Read, limit: u64) -> Option<(u64, Vec<u8>)> {
+    let len = read_u64(f)?;
+    let sum = read_u64(f)?;
+    if len > limit {
+        return None;
+    }
+    let mut buf = Vec::new();
+    f.take(len).read_to_end(&mut buf).ok()?;
+    (buf.len() as u64 == len).then_some((sum, buf))
+}
+
+fn write_blob(w: &mut impl Write, bytes: &[u8]) -> std::io::Result<()> {
+    w.write_all(&(bytes.len() as u64).to_le_bytes())?;
+    w.write_all(&checksum(bytes).to_le_bytes())?;
+    w.write_all(bytes)
+}
+
+/// A fast word-at-a-time hash: catches a damaged entry, which postcard alone might decode
+/// into different but valid records.
+fn checksum(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0x243f_6a88_85a3_08d3 ^ bytes.len() as u64;
+    let mut words = bytes.chunks_exact(8);
+    for w in &mut words {
+        let mut a = [0u8; 8];
+        a.copy_from_slice(w);
+        h = (h ^ u64::from_le_bytes(a))
+            .wrapping_mul(0x9e37_79b9_7f4a_7c15)
+            .rotate_left(29);
+    }
+    for &b in words.remainder() {
+        h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
+fn read_entry(entry: &Path, key: &Key, tracker: &Tracker) -> Option<(SourceReport, Parsed)> {
+    let file = File::open(entry).ok()?;
+    let total = file.metadata().ok()?.len();
+    let mut f = std::io::BufReader::with_capacity(1 << 20, file);
+    let mut magic = [0u8; 8];
+    f.read_exact(&mut magic).ok()?;
+    if &magic != MAGIC {
+        return None;
+    }
+    let (sum, head) = read_blob(&mut f, total)?;
+    if sum != checksum(&head) {
+        return None;
+    }
+    let header: Header = postcard::from_bytes(&head).ok()?;
+    if &header.key != key {
+        return None;
+    }
+    let mut records: Vec<Record> = Vec::with_capacity(header.records);
+    let mut left = header.chunks;
+    // Decode a few chunks at a time in parallel, holding only those few in memory.
+    let batch = rayon::current_num_threads().max(1) * 2;
+    while left > 0 {
+        let blobs: Vec<(u64, Vec<u8>)> = (0..batch.min(left))
+            .map(|_| read_blob(&mut f, total))
+            .collect::<Option<_>>()?;
+        left -= blobs.len();
+        let bytes: u64 = blobs.iter().map(|(_, b)| b.len() as u64).sum();
+        let decoded: Vec<Vec<Record>> = blobs
+            .par_iter()
+            .map(|(sum, b)| {
+                if *sum != checksum(b) {
+                    return None;
+                }
+                postcard::from_bytes(b).ok()
+            })
+            .collect::<Option<_>>()?;
+        let n: usize = decoded.iter().map(Vec::len).sum();
+        records.extend(decoded.into_iter().flatten());
+        tracker.advance(
+            (u128::from(bytes) * u128::from(key.size) / u128::from(total.max(1))) as u64,
+            n,
+        );
+    }
+    if records.len() != header.records {
+        return None;
+    }
+    let diagnostics: Vec<Diagnostic> = header
+        .diagnostics
+        .into_iter()
+        .map(|(path, line, error, message)| Diagnostic {
+            path,
+            line,
+            severity: if error {
+                Severity::Error
+            } else {
+                Severity::Warning
+            },
+            message,
+        })
+        .collect();
+    let format = header
+        .format
+        .and_then(|name| Format::ALL.into_iter().find(|f| f.name() == name));
+    let parsed = Parsed {
+        records,
+        diagnostics,
+    };
+    Some((report(&key.shown, format, &parsed), parsed))
+}
+
+fn write_entry(
+    dir: &Path,
+    entry: &Path,
+    key: &Key,
+    rep: &SourceReport,
+    parsed: &Parsed,
+) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    let tmp = entry.with_extension(format!("tmp{}", std::process::id()));
+    let result = (|| {
+        let mut w = BufWriter::with_capacity(1 << 20, File::create(&tmp)?);
+        let chunks: Vec<&[Record]> = parsed.records.chunks(CHUNK_RECORDS).collect();
+        let header = Header {
+            key: key.clone(),
+            format: rep.format.map(str::to_string),
+            records: parsed.records.len(),
+            diagnostics: parsed
+                .diagnostics
+                .iter()
+                .map(|d| {
+                    (
+                        d.path.clone(),
+                        d.line,
+                        d.severity == Severity::Error,
+                        d.message.clone(),
+                    )
+                })
+                .collect(),
+            chunks: chunks.len(),
+        };
+        let bad = |e: postcard::Error| std::io::Error::other(e.to_string());
+        w.write_all(MAGIC)?;
+        let head = postcard::to_allocvec(&header).map_err(bad)?;
+        write_blob(&mut w, &head)?;
+        let batch = rayon::current_num_threads().max(1) * 2;
+        for group in chunks.chunks(batch) {
+            let blobs: Vec<Vec<u8>> = group
+                .par_iter()
+                .map(postcard::to_allocvec)
+                .collect::<Result<_, _>>()
+                .map_err(bad)?;
+            for b in blobs {
+                write_blob(&mut w, &b)?;
+            }
+        }
+        w.into_inner().map_err(|e| e.into_error())?.sync_all()?;
+        std::fs::rename(&tmp, entry)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}
+
+fn report(path: &str, format: Option<Format>, parsed: &Parsed) -> SourceReport {
+    let errors = parsed
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
+    SourceReport {
+        path: path.to_string(),
+        format: format.map(Format::name),
+        records: parsed.records.len(),
+        errors,
+        warnings: parsed.diagnostics.len() - errors,
+    }
+}
+
+fn cannot_read(shown: &str, e: std::io::Error) -> (SourceReport, Parsed) {
+    let parsed = Parsed {
+        records: Vec::new(),
+        diagnostics: vec![Diagnostic::error(shown, 0, format!("cannot read: {e}"))],
+    };
+    (report(shown, None, &parsed), parsed)
+}
+
+/// Reads and parses one file. A large RIS or MEDLINE file is read in pieces that end at a
+/// record boundary and parsed in parallel; anything else is read whole and parsed at once.
+pub fn read_and_parse(path: &Path, shown: &str, tracker: &Tracker) -> (SourceReport, Parsed) {
+    read_in_pieces(path, shown, tracker, PIECE_BYTES)
+}
+
+fn read_in_pieces(
+    path: &Path,
+    shown: &str,
+    tracker: &Tracker,
+    piece_bytes: usize,
+) -> (SourceReport, Parsed) {
+    let mut file = match File::open(path) {
+        Ok(f) => f,
+        Err(e) => return cannot_read(shown, e),
+    };
+    let mut head = Vec::new();
+    if let Err(e) = (&mut file)
+        .take(2 * piece_bytes as u64)
+        .read_to_end(&mut head)
+    {
+        return cannot_read(shown, e);
+    }
+    let format = (head.len() == 2 * piece_bytes)
+        .then(|| detect_prefix(&head))
+        .flatten()
+        .filter(|f| matches!(f, Format::Ris | Format::Medline));
+    let Some(format) = format else {
+        if let Err(e) = file.read_to_end(&mut head) {
+            return cannot_read(shown, e);
+        }
+        let result = library::parse_bytes(shown, &head);
+        tracker.advance(head.len() as u64, result.1.records.len());
+        return result;
+    };
+    let threads = rayon::current_num_threads().max(1);
+    let mut carry = head;
+    let mut lines_before = 0;
+    let mut first = true;
+    let mut eof = false;
+    let mut out = Parsed::default();
+    while !(eof && carry.is_empty()) {
+        let mut batch: Vec<(Vec<u8>, usize, bool)> = Vec::new();
+        while batch.len() < threads * 2 && !(eof && carry.is_empty()) {
+            let mut piece = std::mem::take(&mut carry);
+            loop {
+                if piece.len() < piece_bytes && !eof {
+                    let want = (piece_bytes - piece.len()) as u64;
+                    match (&mut file).take(want).read_to_end(&mut piece) {
+                        Ok(0) => eof = true,
+                        Ok(_) => {}
+                        Err(e) => return cannot_read(shown, e),
+                    }
+                    continue;
+                }
+                if eof {
+                    break;
+                }
+                match last_record_start(&piece, format) {
+                    Some(at) => {
+                        carry = piece.split_off(at);
+                        break;
+                    }
+                    // One record larger than a piece: read on.
+                    None => {
+                        let want = piece_bytes as u64;
+                        match (&mut file).take(want).read_to_end(&mut piece) {
+                            Ok(0) => eof = true,
+                            Ok(_) => {}
+                            Err(e) => return cannot_read(shown, e),
+                        }
+                    }
+                }
+            }
+            let lines = memchr::memchr_iter(b'\n', &piece).count();
+            batch.push((piece, lines_before, first));
+            lines_before += lines;
+            first = false;
+        }
+        let parsed: Vec<Parsed> = batch
+            .par_iter()
+            .map(|(bytes, offset, first)| {
+                let p = parse_piece(format, bytes, shown, *offset, *first);
+                tracker.advance(bytes.len() as u64, p.records.len());
+                p
+            })
+            .collect();
+        for mut p in parsed {
+            out.records.append(&mut p.records);
+            for d in p.diagnostics {
+                // A whole-file message from every piece is said once.
+                if d.line > 0 || !out.diagnostics.contains(&d) {
+                    out.diagnostics.push(d);
+                }
+            }
+        }
+    }
+    (report(shown, Some(format), &out), out)
+}
+
+fn detect_prefix(bytes: &[u8]) -> Option<Format> {
+    let probe = &bytes[..bytes.len().min(64 * 1024)];
+    if memchr::memchr(0, probe).is_some() {
+        return None;
+    }
+    let text = String::from_utf8_lossy(probe);
+    formats::detect(text.strip_prefix('\u{feff}').unwrap_or(&text))
+}
+
+/// Start of the last record in `bytes` (never 0, so a piece always makes progress).
+fn last_record_start(bytes: &[u8], format: Format) -> Option<usize> {
+    let needle: &[u8] = match format {
+        Format::Medline => b"\nPMID-",
+        _ => b"\nTY  -",
+    };
+    memchr::memmem::rfind(bytes, needle)
+        .map(|i| i + 1)
+        .filter(|&i| i > 0)
+}
+
+/// Parses one piece of a file; its lines are numbered from `lines_before + 1`.
+fn parse_piece(
+    format: Format,
+    bytes: &[u8],
+    shown: &str,
+    lines_before: usize,
+    first: bool,
+) -> Parsed {
+    let mut diagnostics = Vec::new();
+    let text = match std::str::from_utf8(bytes) {
+        Ok(t) => std::borrow::Cow::Borrowed(t),
+        Err(e) => {
+            let at = e.valid_up_to();
+            let line = 1 + memchr::memchr_iter(b'\n', &bytes[..at]).count();
+            diagnostics.push(Diagnostic::warning(
+                shown,
+                line,
+                "invalid UTF-8; the bad bytes are shown as \u{FFFD} and the rest is read",
+            ));
+            String::from_utf8_lossy(bytes)
+        }
+    };
+    let text = if first {
+        text.strip_prefix('\u{feff}').unwrap_or(&text)
+    } else {
+        &text
+    };
+    let mut parsed = format.parse(text, shown);
+    diagnostics.append(&mut parsed.diagnostics);
+    for d in &mut diagnostics {
+        if d.line > 0 {
+            d.line += lines_before;
+        }
+    }
+    for r in &mut parsed.records {
+        r.source.line += lines_before;
+    }
+    parsed.diagnostics = diagnostics;
+    parsed
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::synth;
+
+    fn silent() -> Tracker<'static> {
+        Tracker::new(&|_| {})
+    }
+
+    fn ris(from: u64, to: u64) -> String {
+        let mut s = String::new();
+        for i in from..to {
+            synth::write_ris(&synth::record(5, i), &mut s);
+        }
+        s
+    }
+
+    fn medline(n: u64) -> String {
+        let mut s = String::new();
+        for i in 0..n {
+            synth::write_medline(&synth::record(6, i), &mut s);
+        }
+        s
+    }
+
+    fn cache_in(dir: &Path) -> Cache {
+        Cache {
+            dir: dir.join("cache"),
+            min_bytes: 0,
+        }
+    }
+
+    #[test]
+    fn entry_round_trip_keeps_every_field() {
+        let dir = tempfile::tempdir().unwrap();
+        let records: Vec<Record> = (0..40_000).map(|i| synth::record(9, i)).collect();
+        let parsed = Parsed {
+            records,
+            diagnostics: vec![
+                Diagnostic::warning("lib.ris", 12, "a warning"),
+                Diagnostic::error("lib.ris", 0, "an error"),
+            ],
+        };
+        let key = Key {
+            version: "0.1.0".into(),
+            canonical: "/x/lib.ris".into(),
+            shown: "lib.ris".into(),
+            size: 1234,
+            mtime_ns: 99,
+        };
+        let rep = report("lib.ris", Some(Format::Ris), &parsed);
+        let entry = dir.path().join("e.lbc");
+        write_entry(dir.path(), &entry, &key, &rep, &parsed).unwrap();
+        let (rep2, back) = read_entry(&entry, &key, &silent()).unwrap();
+        assert_eq!(rep2, rep);
+        assert_eq!(rep2.records, 40_000);
+        assert_eq!(rep2.format, Some("ris"));
+        assert_eq!(back.records, parsed.records);
+        assert_eq!(back.diagnostics, parsed.diagnostics);
+        let stale = Key {
+            mtime_ns: 100,
+            ..key.clone()
+        };
+        assert!(read_entry(&entry, &stale, &silent()).is_none());
+        let other_version = Key {
+            version: "0.0.9".into(),
+            ..key
+        };
+        assert!(read_entry(&entry, &other_version, &silent()).is_none());
+    }
+
+    #[test]
+    fn second_load_is_a_hit_and_a_changed_file_is_parsed_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("lib.ris");
+        std::fs::write(&file, ris(0, 50)).unwrap();
+        let cache = cache_in(dir.path());
+        let (o1, rep1, p1) = cache.load(&file, "lib.ris", &silent());
+        assert_eq!(o1, Outcome::Stored);
+        let (o2, rep2, p2) = cache.load(&file, "lib.ris", &silent());
+        assert_eq!(o2, Outcome::Hit);
+        assert_eq!(rep2, rep1);
+        assert_eq!(p2.records, p1.records);
+        assert_eq!(p2.diagnostics, p1.diagnostics);
+        // The same file shown under another name is its own entry.
+        let (o3, _, _) = cache.load(&file, "./lib.ris", &silent());
+        assert_eq!(o3, Outcome::Stored);
+
+        std::fs::write(&file, ris(0, 51)).unwrap();
+        let (o4, rep4, p4) = cache.load(&file, "lib.ris", &silent());
+        assert_eq!(o4, Outcome::Stored, "a changed file must be parsed again");
+        let fresh = library::parse_bytes("lib.ris", &std::fs::read(&file).unwrap());
+        assert_eq!(rep4, fresh.0);
+        assert_eq!(p4.records, fresh.1.records);
+        assert_eq!(cache.load(&file, "lib.ris", &silent()).0, Outcome::Hit);
+    }
+
+    #[test]
+    fn same_size_but_newer_file_is_parsed_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("lib.ris");
+        let text = ris(0, 20);
+        std::fs::write(&file, &text).unwrap();
+        let cache = cache_in(dir.path());
+        assert_eq!(cache.load(&file, "lib.ris", &silent()).0, Outcome::Stored);
+        let later = std::time::SystemTime::now() + Duration::from_secs(5);
+        File::options()
+            .write(true)
+            .open(&file)
+            .unwrap()
+            .set_modified(later)
+            .unwrap();
+        assert_eq!(cache.load(&file, "lib.ris", &silent()).0, Outcome::Stored);
+    }
+
+    #[test]
+    fn corrupt_or_truncated_entry_falls_back_to_parsing() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("lib.ris");
+        std::fs::write(&file, ris(0, 30)).unwrap();
+        let cache = cache_in(dir.path());
+        let (_, rep, good) = cache.load(&file, "lib.ris", &silent());
+        let entry = std::fs::read_dir(&cache.dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .find(|p| p.extension().is_some_and(|e| e == "lbc"))
+            .unwrap();
+        let bytes = std::fs::read(&entry).unwrap();
+        let corruptions: Vec<Vec<u8>> = vec![
+            bytes[..bytes.len() / 2].to_vec(),
+            b"garbage".to_vec(),
+            Vec::new(),
+            {
+                let mut b = bytes.clone();
+                let n = b.len();
+                for x in &mut b[n.saturating_sub(300)..] {
+                    *x ^= 0x5a;
+                }
+                b
+            },
+        ];
+        for bad in corruptions {
+            std::fs::write(&entry, bad).unwrap();
+            let (outcome, rep2, again) = cache.load(&file, "lib.ris", &silent());
+            assert_eq!(outcome, Outcome::Stored);
+            assert_eq!(rep2, rep);
+            assert_eq!(again.records, good.records);
+        }
+        assert_eq!(cache.load(&file, "lib.ris", &silent()).0, Outcome::Hit);
+    }
+
+    #[test]
+    fn small_files_are_not_cached() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("lib.ris");
+        std::fs::write(&file, ris(0, 3)).unwrap();
+        let cache = Cache {
+            dir: dir.path().join("cache"),
+            min_bytes: MIN_BYTES,
+        };
+        assert_eq!(cache.load(&file, "lib.ris", &silent()).0, Outcome::Parsed);
+        assert!(!cache.dir.exists());
+    }
+
+    #[test]
+    fn pieces_parse_like_the_whole_file() {
+        let dir = tempfile::tempdir().unwrap();
+        for (name, text) in [("lib.ris", ris(0, 300)), ("lib.med", medline(300))] {
+            let file = dir.path().join(name);
+            std::fs::write(&file, &text).unwrap();
+            let whole = library::parse_bytes(name, text.as_bytes());
+            let seen = Mutex::new(Vec::new());
+            let record = |p: Progress| seen.lock().unwrap().push(p);
+            let tracker = Tracker::new(&record);
+            tracker.add_total(1, text.len() as u64);
+            let (rep, pieces) = read_in_pieces(&file, name, &tracker, 32 * 1024);
+            assert_eq!(rep, whole.0, "{name}");
+            assert_eq!(pieces.records, whole.1.records, "{name}");
+            assert_eq!(pieces.diagnostics, whole.1.diagnostics, "{name}");
+            let last = *seen.lock().unwrap().last().unwrap();
+            assert_eq!(last.bytes_done, text.len() as u64);
+            assert_eq!(last.records, whole.1.records.len());
+            assert!(
+                seen.lock().unwrap().len() > 10,
+                "progress reported per piece"
+            );
+        }
+    }
+
+    #[test]
+    fn progress_reads_as_words() {
+        let p = Progress {
+            files_done: 1,
+            files_total: 3,
+            records: 412_000,
+            bytes_done: 48,
+            bytes_total: 100,
+        };
+        assert_eq!(describe(&p), "reading 1/3 files: 412,000 records, 48%");
+    }
+}
