@@ -303,27 +303,43 @@ fn prepare(records: &mut [Record]) {
     }
 }
 
-fn norm_title(t: &str) -> String {
-    t.chars()
-        .filter(|c| c.is_alphanumeric())
-        .flat_map(char::to_lowercase)
-        .collect()
+/// Hashes the letters and digits of a text, lower-cased: "Peer support: a study!" and
+/// "PEER SUPPORT - a study" hash alike. Returns the hash and how many characters went in.
+fn hash_normalised(h: &mut crate::record::Fnv, t: &str) -> usize {
+    let mut n = 0;
+    let mut buf = [0u8; 4];
+    for c in t.chars().filter(|c| c.is_alphanumeric()) {
+        for l in c.to_lowercase() {
+            h.write_raw(l.encode_utf8(&mut buf).as_bytes());
+            n += 1;
+        }
+    }
+    n
 }
 
-/// The keys under which two records are the same paper.
-fn dedup_keys(r: &Record) -> Vec<String> {
-    let mut keys = Vec::new();
+/// The keys under which two records are the same paper, as 64-bit hashes (1M records must
+/// not cost 3M formatted strings).
+fn dedup_keys(r: &Record) -> [Option<u64>; 3] {
+    let mut keys = [None; 3];
     if let Some(d) = &r.doi {
-        keys.push(format!("doi:{}", d.to_lowercase()));
+        let mut h = crate::record::Fnv::default();
+        h.write(b"doi");
+        h.write(d.to_ascii_lowercase().as_bytes());
+        keys[0] = Some(h.0);
     }
     if let Some(p) = &r.pmid {
-        keys.push(format!("pmid:{p}"));
+        let mut h = crate::record::Fnv::default();
+        h.write(b"pmid");
+        h.write(p.as_bytes());
+        keys[1] = Some(h.0);
     }
     if let (Some(t), Some(y), Some(a)) = (&r.title, r.year, r.authors.first()) {
-        let t = norm_title(t);
-        if t.len() >= 8 {
-            let fam = norm_title(a.family_or_name());
-            keys.push(format!("t:{t}|{y}|{fam}"));
+        let mut h = crate::record::Fnv::default();
+        h.write(b"title");
+        if hash_normalised(&mut h, t) >= 8 {
+            h.write(&y.to_le_bytes());
+            hash_normalised(&mut h, a.family_or_name());
+            keys[2] = Some(h.0);
         }
     }
     keys
@@ -332,27 +348,27 @@ fn dedup_keys(r: &Record) -> Vec<String> {
 /// Merges records that are the same paper (same DOI, PMID, or normalised title + year +
 /// first author). Returns how many were merged away.
 pub fn deduplicate(records: &mut Vec<Record>) -> usize {
-    let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut seen: HashMap<u64, usize> = HashMap::with_capacity(records.len() * 2);
     let mut out: Vec<Record> = Vec::with_capacity(records.len());
     let mut merged = 0;
     let mut renamed: HashMap<String, String> = HashMap::new();
     for r in records.drain(..) {
         let keys = dedup_keys(&r);
-        let into = keys.iter().find_map(|k| seen.get(k).copied());
+        let into = keys.iter().flatten().find_map(|k| seen.get(k).copied());
         match into {
             Some(i) if !conflicts(&out[i], &r) => {
                 if r.id != out[i].id {
                     renamed.insert(r.id.clone(), out[i].id.clone());
                 }
                 merge_into(&mut out[i], r);
-                for k in dedup_keys(&out[i]) {
+                for k in dedup_keys(&out[i]).into_iter().flatten() {
                     seen.entry(k).or_insert(i);
                 }
                 merged += 1;
             }
             _ => {
                 let i = out.len();
-                for k in keys {
+                for k in keys.into_iter().flatten() {
                     seen.entry(k).or_insert(i);
                 }
                 out.push(r);
@@ -421,13 +437,20 @@ fn merge_into(a: &mut Record, b: Record) {
 }
 
 fn make_ids_unique(records: &mut [Record]) {
-    let mut count: HashMap<String, usize> = HashMap::new();
-    for r in records.iter_mut() {
-        let n = count.entry(r.id.clone()).or_insert(0);
-        *n += 1;
-        if *n > 1 {
-            r.id = format!("{}-{}", r.id, n);
+    // Count with borrowed ids first; only the few repeated ones are renamed.
+    let mut repeated = Vec::new();
+    {
+        let mut count: HashMap<&str, usize> = HashMap::with_capacity(records.len());
+        for (i, r) in records.iter().enumerate() {
+            let n = count.entry(r.id.as_str()).or_insert(0);
+            *n += 1;
+            if *n > 1 {
+                repeated.push((i, *n));
+            }
         }
+    }
+    for (i, n) in repeated {
+        records[i].id = format!("{}-{}", records[i].id, n);
     }
 }
 

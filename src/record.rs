@@ -267,6 +267,14 @@ impl Default for Fnv {
 }
 
 impl Fnv {
+    /// Adds bytes with no separator after them.
+    pub fn write_raw(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 ^= u64::from(*b);
+            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+
     pub fn write(&mut self, bytes: &[u8]) {
         for b in bytes {
             self.0 ^= u64::from(*b);
