@@ -165,21 +165,27 @@ impl Index {
         self.score_prepared(i, &prepared)
     }
 
+    /// Two phases: every term's cheap test first (prefilter, word gate, exact, year), and
+    /// only when the record passes them all, skim's scores. A query whose last word matches
+    /// nothing costs no scoring at all.
     fn score_prepared(&self, i: usize, terms: &[Prepared]) -> Option<i64> {
-        let mut total = 0;
         for p in terms {
-            match (self.term_score(i, p), p.term.negated) {
-                (Some(s), false) => total += s,
-                (None, true) => {}
-                _ => return None,
+            if self.term_eval(i, p, false).is_some() == p.term.negated {
+                return None;
             }
+        }
+        let mut total = 0;
+        for p in terms.iter().filter(|p| !p.term.negated) {
+            total += self.term_eval(i, p, true).unwrap_or(0);
         }
         Some(total)
     }
 
-    fn term_score(&self, i: usize, p: &Prepared) -> Option<i64> {
+    /// Whether the term matches record `i` (Some), with its score when `scoring`.
+    fn term_eval(&self, i: usize, p: &Prepared, scoring: bool) -> Option<i64> {
         let t = p.term;
         let record = &self.records[i];
+        let eval = |hay: &str| text_eval(hay, p, scoring);
         match t.field {
             Field::Year => match t.pattern {
                 Pattern::Years(lo, hi) => {
@@ -188,26 +194,31 @@ impl Index {
                 }
                 _ => None,
             },
-            Field::Any => text_score(self.all_fields(i), p),
-            Field::Title => text_score(self.field(i, 0), p),
-            Field::Author => text_score(self.field(i, 1), p),
-            Field::Keyword => text_score(self.field(i, 2), p),
-            Field::Container => text_score(self.field(i, 3), p),
-            Field::Abstract => record
-                .abstract_sections
-                .iter()
-                .filter_map(|s| text_score(&s.text, p))
-                .max(),
-            Field::Findings => record
-                .abstract_sections
-                .iter()
-                .filter(|s| {
+            Field::Any => eval(self.all_fields(i)),
+            Field::Title => eval(self.field(i, 0)),
+            Field::Author => eval(self.field(i, 1)),
+            Field::Keyword => eval(self.field(i, 2)),
+            Field::Container => eval(self.field(i, 3)),
+            Field::Abstract => {
+                let mut sections = record.abstract_sections.iter();
+                if scoring {
+                    sections.filter_map(|s| eval(&s.text)).max()
+                } else {
+                    sections.find_map(|s| eval(&s.text))
+                }
+            }
+            Field::Findings => {
+                let mut sections = record.abstract_sections.iter().filter(|s| {
                     s.label
                         .as_deref()
                         .is_some_and(crate::record::is_findings_label)
-                })
-                .filter_map(|s| text_score(&s.text, p))
-                .max(),
+                });
+                if scoring {
+                    sections.filter_map(|s| eval(&s.text)).max()
+                } else {
+                    sections.find_map(|s| eval(&s.text))
+                }
+            }
         }
     }
 }
@@ -232,25 +243,40 @@ impl<'q> Prepared<'q> {
     }
 }
 
-/// A term's score against one text: fuzzy (word-gated, scored by skim) or exact, smart case.
-fn text_score(hay: &str, p: &Prepared) -> Option<i64> {
+/// Whether a term matches one text (Some), with its score when `scoring`: fuzzy (the word
+/// gate decides, skim scores) or exact, smart case.
+fn text_eval(hay: &str, p: &Prepared, scoring: bool) -> Option<i64> {
     let t = p.term;
     match &t.pattern {
         Pattern::Fuzzy(needle) => {
             if !may_contain_subsequence(hay.as_bytes(), needle.as_bytes(), t.case_sensitive) {
                 return None;
             }
-            if let Some(g) = &p.gate {
-                if !g.accepts(hay) {
-                    return None;
-                }
-            }
             let m = if matches!(t.field, Field::Abstract | Field::Findings) {
                 long_text_matcher()
             } else {
                 matcher()
             };
-            m.fuzzy_match(hay, needle)
+            let Some(g) = &p.gate else {
+                return m.fuzzy_match(hay, needle);
+            };
+            let end = g.match_end(hay)?;
+            if !scoring {
+                return Some(0);
+            }
+            // Skim's cost grows with the text, so it scores the neighbourhood of the match;
+            // the whole text only when the match reaches further back than that.
+            let mut from = end.saturating_sub(48 + 4 * needle.len());
+            while !hay.is_char_boundary(from) {
+                from -= 1;
+            }
+            let mut to = end;
+            let bytes = hay.as_bytes();
+            while to < bytes.len() && to < end + 24 && bytes[to].is_ascii_alphanumeric() {
+                to += 1;
+            }
+            m.fuzzy_match(&hay[from..to], needle)
+                .or_else(|| m.fuzzy_match(hay, needle))
         }
         Pattern::Exact(needle) => {
             find_exact(hay, needle, t.case_sensitive).map(|_| 2 * needle.len() as i64 * 16)
@@ -389,7 +415,13 @@ impl WordGate {
         }
     }
 
+    #[cfg(test)]
     fn accepts(&self, hay: &str) -> bool {
+        self.match_end(hay).is_some()
+    }
+
+    /// Where the earliest match that obeys the rule ends (a byte offset), if there is one.
+    fn match_end(&self, hay: &str) -> Option<usize> {
         let goal = 1u64 << self.len;
         // Bit i: the needle's first i characters are matched, the last of them in the current
         // word as a chunk of one character (`one`) or of two or more (`more`); `open`: matched
@@ -424,14 +456,14 @@ impl WordGate {
                 more |= ((one | more) & m) << 1;
             }
             if (one | more) & goal != 0 {
-                return true;
+                return Some(i);
             }
             if !self.single_word {
                 open |= more;
             }
             prev = class;
         }
-        false
+        None
     }
 
     /// Character positions of one alignment that obeys the rule (for highlighting).
