@@ -1,6 +1,6 @@
 //! Parse speed of the RIS and MEDLINE importers, in MB/s.
 //!
-//! `cargo bench --bench parse -- [--ris FILE] [--medline FILE] [--digest]`. Without files, the
+//! `cargo bench --bench parse -- [--ris FILE] [--medline FILE] [--digest] [--sequential]`. Without files, the
 //! corpus files (`../shared/corpus/ris`, `.../medline`) are concatenated and repeated to about
 //! 100 MB and 50 MB. `--digest` prints a hash of the parsed records and diagnostics (as JSON),
 //! to check that a faster parser gives the same output.
@@ -19,6 +19,7 @@ fn main() {
             .map(PathBuf::from)
     };
     let digest = args.iter().any(|a| a == "--digest");
+    let parallel = !args.iter().any(|a| a == "--sequential");
     let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
     let ris_text = input(value("--ris"), &corpus.join("ris"), 100_000_000);
     let medline_text = input(value("--medline"), &corpus.join("medline"), 50_000_000);
@@ -26,9 +27,11 @@ fn main() {
         bench("RIS sequential", &text, digest, |t| {
             ris::parse_range(t, "bench.ris", 0)
         });
-        bench("RIS parallel", &text, digest, |t| {
-            ris::parse_parallel(t, "bench.ris")
-        });
+        if parallel {
+            bench("RIS parallel", &text, digest, |t| {
+                ris::parse_parallel(t, "bench.ris")
+            });
+        }
     }
     if let Some(text) = medline_text {
         bench("MEDLINE", &text, digest, |t| {
