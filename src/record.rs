@@ -255,12 +255,17 @@ impl Fnv {
 
 /// Clean prose: control characters dropped, whitespace runs collapsed to one space, trimmed.
 pub fn clean_text(s: &str) -> String {
+    clean_text_cow(s).into_owned()
+}
+
+/// `clean_text`, borrowing the input (without its blank ends) when it is already clean.
+pub fn clean_text_cow(s: &str) -> std::borrow::Cow<'_, str> {
     // Blanks at the ends go anyway; without them most values are already clean.
     let s = s.trim_ascii();
     if is_clean(s.as_bytes()) {
-        return s.to_string();
+        return std::borrow::Cow::Borrowed(s);
     }
-    clean_text_bytes(s)
+    std::borrow::Cow::Owned(clean_text_bytes(s))
 }
 
 /// `clean_text_careful`, taking ASCII a byte at a time and decoding only other characters.
@@ -507,7 +512,11 @@ mod tests {
                 pieces.insert(at.min(pieces.len()), ODD[i]);
             }
             let s: String = pieces.concat();
-            proptest::prop_assert_eq!(clean_text(&s), clean_text_careful(&s));
+            let clean = clean_text(&s);
+            proptest::prop_assert_eq!(&clean, &clean_text_careful(&s));
+            // Importers clean a value once and rely on the result staying as it is.
+            proptest::prop_assert_eq!(clean_text(&clean), clean.clone());
+            proptest::prop_assert!(matches!(clean_text_cow(&clean), std::borrow::Cow::Borrowed(_)));
         }
     }
 

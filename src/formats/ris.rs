@@ -16,7 +16,7 @@
 use super::{sections, Format, Parsed};
 use crate::diagnostic::Diagnostic;
 use crate::library;
-use crate::record::{bare_doi, clean_text, month_number, Author, Kind, Record};
+use crate::record::{bare_doi, clean_text, clean_text_cow, month_number, Author, Kind, Record};
 use rayon::prelude::*;
 
 /// Inputs larger than this are parsed in parallel pieces.
@@ -374,20 +374,21 @@ fn author(line: &str) -> Option<Author> {
 
 /// "Family, Given", "Family Initials" ("Liu R.", "Adler D.G.", "Mangalam H") or "Given Family".
 pub(crate) fn parse_name(text: &str) -> Author {
-    let text = clean_text(text);
+    // Cleaned once here; `Author::parse` would clean the clean text again, so its steps are
+    // taken directly below, with the same result.
+    let text = clean_text_cow(text);
     if let Some((family, given)) = text.split_once(',') {
         // Lens.org writes "van den Hoven, null" when the given name is unknown.
         if matches!(given.trim(), "null" | "undefined" | "nan" | "NaN") {
             return Author::from_parts(family, "");
         }
-        return Author::parse(&text);
+        return Author::from_parts(family.trim(), given.trim());
     }
-    if let Some((family, initials)) = text.rsplit_once(' ') {
-        if is_initials(initials) {
-            return Author::from_parts(family, initials);
-        }
+    match text.rsplit_once(' ') {
+        Some((family, initials)) if is_initials(initials) => Author::from_parts(family, initials),
+        Some((given, family)) => Author::from_parts(family, given),
+        None => Author::from_parts(&text, ""),
     }
-    Author::parse(&text)
 }
 
 /// "R.", "D.G.", "JA", "A.-M.": capitals, dots and hyphens, at most four letters.
@@ -691,6 +692,46 @@ mod tests {
         assert_eq!(r.abstract_sections.len(), 2);
         assert_eq!(r.abstract_sections[1].label.as_deref(), Some("Results"));
         assert_eq!(r.source.line, 1);
+    }
+
+    /// `parse_name` as it was written before it took `Author::parse`'s steps itself.
+    fn parse_name_reference(text: &str) -> Author {
+        let text = clean_text(text);
+        if let Some((family, given)) = text.split_once(',') {
+            if matches!(given.trim(), "null" | "undefined" | "nan" | "NaN") {
+                return Author::from_parts(family, "");
+            }
+            return Author::parse(&text);
+        }
+        if let Some((family, initials)) = text.rsplit_once(' ') {
+            if is_initials(initials) {
+                return Author::from_parts(family, initials);
+            }
+        }
+        Author::parse(&text)
+    }
+
+    #[test]
+    fn names_as_author_parse_reads_them() {
+        for name in [
+            "Ley, Ann",
+            " Ley ,  Ann ",
+            "Liu R.",
+            "Adler D.G.",
+            "van den Hoven, null",
+            "Kris Deering",
+            "Plato",
+            "",
+            "  ",
+            "A,B,C",
+            "Ley,\tAnn\u{a0}Marie",
+            "Müller, Jürgen",
+            "Ann\u{200f} Ley",
+            ",",
+            "Ley, ",
+        ] {
+            assert_eq!(parse_name(name), parse_name_reference(name), "{name:?}");
+        }
     }
 
     #[test]

@@ -447,22 +447,35 @@ fn find_spaced_dash(head: &str) -> Option<usize> {
 fn label_span(window: &str) -> usize {
     let bytes = window.as_bytes();
     let mut i = 0;
-    while let Some(&b) = bytes.get(i) {
-        let (c, len) = if b.is_ascii() {
-            (char::from(b), 1)
-        } else {
-            match window.get(i..).and_then(|rest| rest.chars().next()) {
-                Some(c) => (c, c.len_utf8()),
-                None => break,
-            }
-        };
-        if !is_label_char(c) {
-            break;
+    loop {
+        // ASCII by table; the rare other character decoded.
+        i += bytes
+            .get(i..)
+            .unwrap_or_default()
+            .iter()
+            .position(|&b| !ASCII_LABEL_BYTE[usize::from(b)])
+            .unwrap_or(bytes.len() - i);
+        match window.get(i..).and_then(|rest| rest.chars().next()) {
+            Some(c) if !c.is_ascii() && is_label_char(c) => i += c.len_utf8(),
+            _ => return i,
         }
-        i += len;
     }
-    i
 }
+
+/// `is_label_char` for each ASCII byte; false for the bytes of other characters.
+static ASCII_LABEL_BYTE: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 128 {
+        table[b] = (b as u8).is_ascii_alphabetic()
+            || matches!(
+                b as u8,
+                b' ' | b'/' | b'&' | b'-' | b'\'' | b',' | b'(' | b')'
+            );
+        b += 1;
+    }
+    table
+};
 
 /// Whether the first word of `head` (up to a space) is the first word of a known label, a
 /// quick test before trying its longer prefixes one by one. Words other than ASCII are let
@@ -800,6 +813,15 @@ mod tests {
         assert!(!may_start_label("We found"));
         assert_eq!(label_span("Results: x"), 7);
         assert_eq!(label_span("Über uns 2"), 10);
+        assert_eq!(label_span("ab–c"), 2);
+        assert_eq!(label_span("ab"), 2);
+        assert_eq!(label_span(""), 0);
+        for b in 0..128u8 {
+            assert_eq!(
+                ASCII_LABEL_BYTE[usize::from(b)],
+                is_label_char(char::from(b))
+            );
+        }
         assert_eq!(next_capital_word(b"a b Cd E", 0, 8), Some(4));
         assert_eq!(next_capital_word(b"a b Cd E", 5, 8), Some(7));
         assert_eq!(next_capital_word(b"a b Cd E", 5, 7), None);
