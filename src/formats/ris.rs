@@ -490,28 +490,34 @@ fn is_url(u: &str) -> bool {
 pub(crate) fn add_identifiers(v: &str, issn: &mut Vec<String>, isbn: &mut Vec<String>) {
     let v = strip_parentheses(v);
     for token in v.split(|c: char| c == ',' || c == ';' || c.is_whitespace()) {
-        let core: String = token
-            .chars()
-            .filter(|c| c.is_ascii_alphanumeric())
-            .map(|c| c.to_ascii_uppercase())
-            .collect();
-        let digits_ok = |s: &str| {
-            let n = s.len();
-            s.chars()
-                .enumerate()
-                .all(|(i, c)| c.is_ascii_digit() || (c == 'X' && i == n - 1))
-        };
-        if !digits_ok(&core) {
+        // Letters and digits of the token, upper case; longer than any ISSN or ISBN is neither.
+        let mut buf = [0u8; 13];
+        let mut n = 0;
+        for b in token.bytes().filter(u8::is_ascii_alphanumeric) {
+            let Some(slot) = buf.get_mut(n) else {
+                n += 1;
+                break;
+            };
+            *slot = b.to_ascii_uppercase();
+            n += 1;
+        }
+        let Some(core) = buf.get(..n) else { continue };
+        let digits_ok = core
+            .iter()
+            .enumerate()
+            .all(|(i, &c)| c.is_ascii_digit() || (c == b'X' && i == n - 1));
+        if !digits_ok {
             continue;
         }
-        match core.len() {
+        let core = String::from_utf8_lossy(core);
+        match n {
             8 => {
                 let f = format!("{}-{}", &core[..4], &core[4..]);
                 if !issn.contains(&f) {
                     issn.push(f);
                 }
             }
-            10 | 13 if !isbn.contains(&core) => isbn.push(core),
+            10 | 13 if !isbn.iter().any(|i| *i == core) => isbn.push(core.into_owned()),
             _ => {}
         }
     }
@@ -613,6 +619,20 @@ fn day_of(p: &str) -> Option<u32> {
 
 /// "YYYY", "YYYY-MM" or "YYYY-MM-DD".
 pub(crate) fn format_date(year: i32, month: Option<u32>, day: Option<u32>) -> String {
+    // Written digit by digit: `format!` costs more than the rest of a record's date.
+    let fits = |n: Option<u32>| n.is_none_or(|n| n < 100);
+    if let (Ok(y @ 0..=9999), true, true) = (u32::try_from(year), fits(month), fits(day)) {
+        let digit = |n: u32| char::from(b'0' + (n % 10) as u8);
+        let mut out = String::with_capacity(10);
+        out.extend([digit(y / 1000), digit(y / 100), digit(y / 10), digit(y)]);
+        if let Some(m) = month {
+            out.extend(['-', digit(m / 10), digit(m)]);
+            if let Some(d) = day {
+                out.extend(['-', digit(d / 10), digit(d)]);
+            }
+        }
+        return out;
+    }
     match (month, day) {
         (Some(m), Some(d)) => format!("{year:04}-{m:02}-{d:02}"),
         (Some(m), None) => format!("{year:04}-{m:02}"),
@@ -845,6 +865,27 @@ mod tests {
         assert_eq!(parse_date("10 15"), Err(()));
         let p = one("TY  - JOUR\nPY  - 2011\nDA  - Nov\nER  - \n");
         assert_eq!(p.records[0].date.as_deref(), Some("2011-11"));
+    }
+
+    #[test]
+    fn dates_written_like_format() {
+        for (y, m, d) in [
+            (2012, Some(6), Some(15)),
+            (2012, Some(11), None),
+            (7, None, None),
+            (1999, None, Some(3)),
+            (-5, Some(1), None),
+            (12345, None, None),
+            (2001, Some(123), Some(4)),
+            (2001, Some(1), Some(100)),
+        ] {
+            let slow = match (m, d) {
+                (Some(m), Some(d)) => format!("{y:04}-{m:02}-{d:02}"),
+                (Some(m), None) => format!("{y:04}-{m:02}"),
+                _ => format!("{y:04}"),
+            };
+            assert_eq!(format_date(y, m, d), slow);
+        }
     }
 
     #[test]
