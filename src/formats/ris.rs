@@ -458,13 +458,20 @@ fn has_words(text: &str, words: &str) -> bool {
 }
 
 fn kind_of(ty: &str) -> Kind {
-    match ty.to_ascii_uppercase().as_str() {
-        "JOUR" | "JFULL" | "EJOUR" | "INPR" | "MGZN" => Kind::Article,
-        "CHAP" | "ECHAP" => Kind::Chapter,
-        "BOOK" | "EBOOK" | "EDBOOK" => Kind::Book,
-        "CONF" | "CPAPER" => Kind::Conference,
-        "RPRT" => Kind::Report,
-        "THES" => Kind::Thesis,
+    // Upper case on the stack: every record has a type, an allocation each adds up.
+    let mut buf = [0u8; 8];
+    let Some(upper) = buf.get_mut(..ty.len()) else {
+        return Kind::Other;
+    };
+    upper.copy_from_slice(ty.as_bytes());
+    upper.make_ascii_uppercase();
+    match &*upper {
+        b"JOUR" | b"JFULL" | b"EJOUR" | b"INPR" | b"MGZN" => Kind::Article,
+        b"CHAP" | b"ECHAP" => Kind::Chapter,
+        b"BOOK" | b"EBOOK" | b"EDBOOK" => Kind::Book,
+        b"CONF" | b"CPAPER" => Kind::Conference,
+        b"RPRT" => Kind::Report,
+        b"THES" => Kind::Thesis,
         _ => Kind::Other,
     }
 }
@@ -865,6 +872,16 @@ mod tests {
         assert_eq!(parse_date("10 15"), Err(()));
         let p = one("TY  - JOUR\nPY  - 2011\nDA  - Nov\nER  - \n");
         assert_eq!(p.records[0].date.as_deref(), Some("2011-11"));
+    }
+
+    #[test]
+    fn kinds_in_any_case() {
+        assert_eq!(kind_of("jour"), Kind::Article);
+        assert_eq!(kind_of("EDBOOK"), Kind::Book);
+        assert_eq!(kind_of("Cpaper"), Kind::Conference);
+        assert_eq!(kind_of("JOURNALS"), Kind::Other);
+        assert_eq!(kind_of("ÉBOOK"), Kind::Other);
+        assert_eq!(kind_of(""), Kind::Other);
     }
 
     #[test]
