@@ -9,12 +9,15 @@ use crate::diagnostic::Diagnostic;
 use crate::library;
 use crate::record::{bare_doi, clean_text, month_number, Author, Kind, Record};
 
+use std::borrow::Cow;
+
 use super::ris::{add_identifiers, expand_pages, format_date, parse_name};
 
-/// One tag and its value with continuation lines joined by a space.
-struct Field {
-    tag: String,
-    value: String,
+/// One tag and its value with continuation lines joined by a space; borrowed from the input
+/// unless it continues on more lines.
+struct Field<'a> {
+    tag: &'a str,
+    value: Cow<'a, str>,
 }
 
 pub fn parse(text: &str, path: &str) -> Parsed {
@@ -40,14 +43,15 @@ pub fn parse(text: &str, path: &str) -> Parsed {
                 start = line_no;
             }
             fields.push(Field {
-                tag: tag.to_string(),
-                value: value.trim().to_string(),
+                tag,
+                value: Cow::Borrowed(value.trim()),
             });
         } else if line.starts_with(' ') {
             match fields.last_mut() {
                 Some(f) => {
-                    f.value.push(' ');
-                    f.value.push_str(line.trim());
+                    let value = f.value.to_mut();
+                    value.push(' ');
+                    value.push_str(line.trim());
                 }
                 None => out.diagnostics.push(Diagnostic::warning(
                     path,
@@ -109,8 +113,8 @@ fn finish(fields: &[Field], path: &str, start: usize, out: &mut Parsed) {
     let mut after_fau = false;
     let mut pending_affiliations: Vec<String> = Vec::new();
     for f in fields {
-        let v = f.value.as_str();
-        match f.tag.as_str() {
+        let v = &*f.value;
+        match f.tag {
             "PMID" => set(&mut r.pmid, v),
             "TI" => set(&mut r.title, v),
             "BTI" => set(&mut title_book, v),
@@ -200,7 +204,7 @@ fn finish(fields: &[Field], path: &str, start: usize, out: &mut Parsed) {
             _ => {}
         }
         // Only the AU right after its FAU (and its AD/AUID lines) repeats it.
-        if !matches!(f.tag.as_str(), "FAU" | "AU" | "AD" | "AUID") {
+        if !matches!(f.tag, "FAU" | "AU" | "AD" | "AUID") {
             after_fau = false;
         }
     }

@@ -138,7 +138,13 @@ const VOCABULARY: &[&str] = &[
 pub fn is_known_label(label: &str) -> bool {
     let label = label.trim();
     if label.is_ascii() {
-        VOCABULARY.iter().any(|v| v.eq_ignore_ascii_case(label))
+        let mut buf = [0u8; LONGEST_LABEL];
+        let Some(lower) = buf.get_mut(..label.len()) else {
+            return false;
+        };
+        lower.copy_from_slice(label.as_bytes());
+        lower.make_ascii_lowercase();
+        vocabulary().labels.binary_search(&&*lower).is_ok()
     } else {
         VOCABULARY.contains(&label.to_lowercase().as_str())
     }
@@ -269,37 +275,89 @@ fn looks_like_heading(name: &str) -> bool {
 
 /// Labels inside running text: "RESULTS: ..." or "Findings - ..." at a sentence start, and a
 /// capitalised known label after any word ("... data RESULTS: ...").
+///
+/// Only a capital letter starting a word can start a label, so the scan jumps from one such
+/// letter (or label line) to the next and works out afterwards whether a sentence starts there.
 fn inline_labels(text: &str, marks: &mut Vec<Mark>) {
     let bytes = text.as_bytes();
+    // Label lines found by `line_labels`, in order of position.
+    let line_marks: Vec<(usize, usize)> = marks.iter().map(|m| (m.start, m.text_start)).collect();
+    let mut next_line_mark = 0;
     let mut i = 0;
+    // Whether a sentence starts at `i`, given the bytes before it.
     let mut sentence_start = true;
     while i < bytes.len() {
-        let b = bytes[i];
-        if b.is_ascii_whitespace() {
-            if b == b'\n' {
-                sentence_start = true;
-            }
-            i += 1;
-            continue;
+        while line_marks.get(next_line_mark).is_some_and(|&(s, _)| s < i) {
+            next_line_mark += 1;
         }
-        if let Some(m) = marks.iter().find(|m| m.start == i) {
+        let line_mark = line_marks.get(next_line_mark).copied();
+        let limit = line_mark.map_or(bytes.len(), |(s, _)| s);
+        let word = next_capital_word(bytes, i, limit);
+        let at = word.unwrap_or(limit);
+        sentence_start = sentence_state(bytes, i, at, sentence_start);
+        if word.is_none() {
+            let Some((_, text_start)) = line_mark else {
+                break;
+            };
             // A label already found on its own line: go on after it.
-            i = m.text_start.max(i + 1);
+            i = text_start.max(at + 1);
             sentence_start = true;
             continue;
         }
-        let word_start = i == 0 || bytes[i - 1].is_ascii_whitespace();
-        if word_start && b.is_ascii_uppercase() {
-            if let Some(m) = label_at(text, i, sentence_start) {
-                i = m.text_start;
-                marks.push(m);
-                sentence_start = false;
-                continue;
-            }
+        if let Some(m) = label_at(text, at, sentence_start) {
+            i = m.text_start;
+            marks.push(m);
+            sentence_start = false;
+            continue;
         }
-        sentence_start =
-            matches!(b, b'.' | b'?' | b'!') && bytes.get(i + 1).is_none_or(u8::is_ascii_whitespace);
-        i += 1;
+        // A capital letter is not the end of a sentence.
+        sentence_start = false;
+        i = at + 1;
+    }
+}
+
+/// The first position in `from..limit` of an ASCII capital that starts a word.
+fn next_capital_word(bytes: &[u8], from: usize, limit: usize) -> Option<usize> {
+    let starts_word = |p: usize| p == 0 || bytes.get(p - 1).is_some_and(u8::is_ascii_whitespace);
+    let mut i = from;
+    // 32 bytes at a time: a mask of the capitals, built without branches so it vectorises.
+    while let Some(block) = bytes
+        .get(i..i + 32)
+        .filter(|_| i + 32 <= limit)
+        .and_then(|s| <&[u8; 32]>::try_from(s).ok())
+    {
+        let mut capitals = 0u32;
+        for (k, c) in block.iter().enumerate() {
+            capitals |= u32::from(c.wrapping_sub(b'A') < 26) << k;
+        }
+        while capitals != 0 {
+            let p = i + capitals.trailing_zeros() as usize;
+            if starts_word(p) {
+                return Some(p);
+            }
+            capitals &= capitals - 1;
+        }
+        i += 32;
+    }
+    (i..limit).find(|&p| bytes.get(p).is_some_and(u8::is_ascii_uppercase) && starts_word(p))
+}
+
+/// Whether a sentence starts at `at`, knowing whether one started at `from`: the last line
+/// break or non-blank byte in between decides (a line break, or ".", "?", "!" before a blank).
+fn sentence_state(bytes: &[u8], from: usize, at: usize, before: bool) -> bool {
+    let Some(between) = bytes.get(from..at) else {
+        return before;
+    };
+    let last = between
+        .iter()
+        .rposition(|&b| b == b'\n' || !b.is_ascii_whitespace());
+    match last.and_then(|k| Some((k, *between.get(k)?))) {
+        None => before,
+        Some((_, b'\n')) => true,
+        Some((k, b)) => {
+            matches!(b, b'.' | b'?' | b'!')
+                && bytes.get(from + k + 1).is_none_or(u8::is_ascii_whitespace)
+        }
     }
 }
 
@@ -315,10 +373,7 @@ fn label_at(text: &str, at: usize, sentence_start: bool) -> Option<Mark> {
     }
     let window = &rest[..end];
     // The run of characters a label can hold; what follows it decides the form.
-    let span = window
-        .char_indices()
-        .find(|&(_, c)| !is_label_char(c))
-        .map_or(window.len(), |(i, _)| i);
+    let span = label_span(window);
     let head = &window[..span];
     let after = &window[span..];
     let mark = |name: &str, text_start: usize, known: bool, weak: bool| Mark {
@@ -347,7 +402,7 @@ fn label_at(text: &str, at: usize, sentence_start: bool) -> Option<Mark> {
         return Some(mark(head, span + 1, true, false));
     }
     // Emerald dash form: only known labels.
-    if let Some(d) = head.find(" - ") {
+    if let Some(d) = find_spaced_dash(head) {
         let name = &head[..d];
         if label_words(name) && is_known_label(name) {
             return Some(mark(name, d + 3, true, false));
@@ -360,6 +415,9 @@ fn label_at(text: &str, at: usize, sentence_start: bool) -> Option<Mark> {
         }
     }
     // Separators lost: "Results A total of ...": the longest known label before a capital.
+    if !may_start_label(head) {
+        return None;
+    }
     let mut best = None;
     let mut end = 0;
     for (n, word) in head.split(' ').enumerate() {
@@ -375,6 +433,92 @@ fn label_at(text: &str, at: usize, sentence_start: bool) -> Option<Mark> {
         end += 1;
     }
     best.map(|end| mark(&window[..end], end + 1, true, true))
+}
+
+/// Where " - " first occurs; `str::find` sets up a searcher per call, too slow per sentence.
+fn find_spaced_dash(head: &str) -> Option<usize> {
+    let b = head.as_bytes();
+    memchr::memchr_iter(b'-', b)
+        .find(|&p| p > 0 && b.get(p - 1) == Some(&b' ') && b.get(p + 1) == Some(&b' '))
+        .map(|p| p - 1)
+}
+
+/// The length of the run of label characters `window` starts with.
+fn label_span(window: &str) -> usize {
+    let bytes = window.as_bytes();
+    let mut i = 0;
+    loop {
+        // ASCII by table; the rare other character decoded.
+        i += bytes
+            .get(i..)
+            .unwrap_or_default()
+            .iter()
+            .position(|&b| !ASCII_LABEL_BYTE[usize::from(b)])
+            .unwrap_or(bytes.len() - i);
+        match window.get(i..).and_then(|rest| rest.chars().next()) {
+            Some(c) if !c.is_ascii() && is_label_char(c) => i += c.len_utf8(),
+            _ => return i,
+        }
+    }
+}
+
+/// `is_label_char` for each ASCII byte; false for the bytes of other characters.
+static ASCII_LABEL_BYTE: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 128 {
+        table[b] = (b as u8).is_ascii_alphabetic()
+            || matches!(
+                b as u8,
+                b' ' | b'/' | b'&' | b'-' | b'\'' | b',' | b'(' | b')'
+            );
+        b += 1;
+    }
+    table
+};
+
+/// Whether the first word of `head` (up to a space) is the first word of a known label, a
+/// quick test before trying its longer prefixes one by one. Words other than ASCII are let
+/// through, for `is_known_label` to judge.
+fn may_start_label(head: &str) -> bool {
+    let word = head.split(' ').next().unwrap_or("");
+    if !word.is_ascii() {
+        return true;
+    }
+    let mut buf = [0u8; LONGEST_LABEL];
+    let Some(lower) = buf.get_mut(..word.len()) else {
+        return false;
+    };
+    lower.copy_from_slice(word.as_bytes());
+    lower.make_ascii_lowercase();
+    vocabulary().first_words.binary_search(&&*lower).is_ok()
+}
+
+/// Longer than any label in the vocabulary, in bytes.
+const LONGEST_LABEL: usize = 48;
+
+/// The vocabulary sorted for binary search, and the first words of its labels.
+struct Vocabulary {
+    labels: Vec<&'static [u8]>,
+    first_words: Vec<&'static [u8]>,
+}
+
+fn vocabulary() -> &'static Vocabulary {
+    static SORTED: std::sync::OnceLock<Vocabulary> = std::sync::OnceLock::new();
+    SORTED.get_or_init(|| {
+        let mut labels: Vec<&'static [u8]> = VOCABULARY.iter().map(|v| v.as_bytes()).collect();
+        labels.sort_unstable();
+        let mut first_words: Vec<&'static [u8]> = VOCABULARY
+            .iter()
+            .map(|v| v.split(' ').next().unwrap_or(v).as_bytes())
+            .collect();
+        first_words.sort_unstable();
+        first_words.dedup();
+        Vocabulary {
+            labels,
+            first_words,
+        }
+    })
 }
 
 fn is_label_char(c: char) -> bool {
@@ -443,6 +587,8 @@ mod tests {
             ]
         );
         assert_eq!(s[1].text, "A survey.");
+        assert_eq!(find_spaced_dash("a-b - c - d"), Some(3));
+        assert_eq!(find_spaced_dash("- a -"), None);
     }
 
     #[test]
@@ -547,5 +693,155 @@ mod tests {
     fn multibyte_text_near_labels_does_not_panic() {
         let s = split("Ünïcödé — ñ: x. RESULTS: ü ü ü ü ü ü ü ü ü ü ü ü ü ü ü ü ü ü ü ü ü ü ü ü ü ü ü ü ü ü ü");
         assert_eq!(labels(&s), [None, Some("Results")]);
+    }
+
+    /// The byte-by-byte scan `inline_labels` replaced, kept to check that the jumps agree.
+    fn inline_labels_reference(text: &str, marks: &mut Vec<Mark>) {
+        let bytes = text.as_bytes();
+        let mut i = 0;
+        let mut sentence_start = true;
+        while i < bytes.len() {
+            let b = bytes[i];
+            if b.is_ascii_whitespace() {
+                if b == b'\n' {
+                    sentence_start = true;
+                }
+                i += 1;
+                continue;
+            }
+            if let Some(m) = marks.iter().find(|m| m.start == i) {
+                // A label already found on its own line: go on after it.
+                i = m.text_start.max(i + 1);
+                sentence_start = true;
+                continue;
+            }
+            let word_start = i == 0 || bytes[i - 1].is_ascii_whitespace();
+            if word_start && b.is_ascii_uppercase() {
+                if let Some(m) = label_at(text, i, sentence_start) {
+                    i = m.text_start;
+                    marks.push(m);
+                    sentence_start = false;
+                    continue;
+                }
+            }
+            sentence_start = matches!(b, b'.' | b'?' | b'!')
+                && bytes.get(i + 1).is_none_or(u8::is_ascii_whitespace);
+            i += 1;
+        }
+    }
+
+    fn marks_of(
+        text: &str,
+        inline: fn(&str, &mut Vec<Mark>),
+    ) -> Vec<(usize, usize, String, bool, bool)> {
+        let mut marks = line_labels(text);
+        inline(text, &mut marks);
+        marks
+            .into_iter()
+            .map(|m| (m.start, m.text_start, m.label, m.known, m.weak))
+            .collect()
+    }
+
+    const PIECES: &[&str] = &[
+        "RESULTS",
+        "Results",
+        "METHODS",
+        "Methods",
+        "Background",
+        "BACKGROUND",
+        "Design",
+        "Main outcome measures",
+        "AIM(S)",
+        "Purpose",
+        "Findings",
+        "We",
+        "the",
+        "A",
+        "AB",
+        "HIV",
+        "x",
+        "ü",
+        "\u{212a}EY FINDINGS",
+        ":",
+        ": ",
+        ".",
+        ". ",
+        "?",
+        "!",
+        " ",
+        " ",
+        " ",
+        "  ",
+        "\n",
+        "\r\n",
+        "\n\n",
+        " - ",
+        "– ",
+        "— ",
+        "-",
+        "(",
+        ")",
+        "2.3",
+        ",",
+    ];
+
+    proptest::proptest! {
+        #[test]
+        fn jumping_scan_agrees_with_byte_scan(
+            picks in proptest::collection::vec(0..PIECES.len(), 0..40)
+        ) {
+            let text: String = picks.iter().map(|&i| PIECES[i]).collect();
+            proptest::prop_assert_eq!(
+                marks_of(&text, inline_labels),
+                marks_of(&text, inline_labels_reference)
+            );
+        }
+    }
+
+    #[test]
+    fn vocabulary_lookup() {
+        assert!(VOCABULARY.iter().all(|v| v.len() < LONGEST_LABEL));
+        assert!(VOCABULARY.iter().all(|v| is_known_label(v)));
+        assert!(is_known_label(" MAIN OUTCOME MEASURES "));
+        assert!(is_known_label("Aim(s)"));
+        assert!(!is_known_label("Aim(s"));
+        assert!(!is_known_label(&"a".repeat(100)));
+        // U+212A KELVIN SIGN lowercases to an ASCII "k".
+        assert!(is_known_label("\u{212a}ey findings"));
+        assert!(may_start_label("Design, setting"));
+        assert!(may_start_label("KEY Points"));
+        assert!(!may_start_label("We found"));
+        assert_eq!(label_span("Results: x"), 7);
+        assert_eq!(label_span("Über uns 2"), 10);
+        assert_eq!(label_span("ab–c"), 2);
+        assert_eq!(label_span("ab"), 2);
+        assert_eq!(label_span(""), 0);
+        for b in 0..128u8 {
+            assert_eq!(
+                ASCII_LABEL_BYTE[usize::from(b)],
+                is_label_char(char::from(b))
+            );
+        }
+        assert_eq!(next_capital_word(b"a b Cd E", 0, 8), Some(4));
+        assert_eq!(next_capital_word(b"a b Cd E", 5, 8), Some(7));
+        assert_eq!(next_capital_word(b"a b Cd E", 5, 7), None);
+        let long = format!("{}X {} Yes", "x".repeat(40), "y".repeat(40));
+        assert_eq!(next_capital_word(long.as_bytes(), 0, long.len()), Some(83));
+    }
+
+    #[test]
+    fn jumping_scan_agrees_on_the_test_abstracts() {
+        for text in [
+            "BACKGROUND: Benchmarking is hard. RESULTS: We built modules. CONCLUSION: It works.",
+            "Background\r\nMI is common.\r\n\r\n\r\nMethod\r\nWe searched.\r\n\r\nSystematic review registration\r\nPROSPERO (CRD42015025246)",
+            "Background Congenital CMV is common. Type of review Systematic review SEARCH STRATEGY: PubMed was searched. Results A total of 5280. Conclusions The evidence is weak.",
+            "Purpose\nWe test.\n\nStudy Outline\nThree phases were run here.",
+            "BACKGROUND: registered as PROSPERO (CRD42015025246) RESULTS: fine",
+        ] {
+            assert_eq!(
+                marks_of(text, inline_labels),
+                marks_of(text, inline_labels_reference)
+            );
+        }
     }
 }
