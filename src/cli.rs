@@ -75,7 +75,11 @@ pub type Status = i32;
 pub fn run(cli: Cli) -> Result<Status> {
     match cli.command {
         None => {
-            let lib = library::load(&cli.paths);
+            // Progress goes to the terminal before the browser takes the screen; problems
+            // are shown in the browser's status line.
+            let progress = crate::cache::StderrProgress::default();
+            let lib = library::load_with_progress(&cli.paths, &|p| progress.report(p));
+            progress.finish();
             crate::run_browser(lib)?;
             Ok(0)
         }
