@@ -26,38 +26,7 @@ pub enum Focus {
     Detail,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SortKey {
-    Year,
-    Title,
-    Author,
-    Cited,
-}
-
-impl SortKey {
-    pub fn name(self) -> &'static str {
-        match self {
-            SortKey::Year => "year",
-            SortKey::Title => "title",
-            SortKey::Author => "first author",
-            SortKey::Cited => "times cited",
-        }
-    }
-
-    fn next(self) -> SortKey {
-        match self {
-            SortKey::Year => SortKey::Title,
-            SortKey::Title => SortKey::Author,
-            SortKey::Author => SortKey::Cited,
-            SortKey::Cited => SortKey::Year,
-        }
-    }
-
-    /// Years and counts read best newest/largest first; names alphabetically.
-    fn descending_by_default(self) -> bool {
-        matches!(self, SortKey::Year | SortKey::Cited)
-    }
-}
+pub use crate::library::SortKey;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Action {
@@ -276,32 +245,7 @@ impl State {
     }
 
     fn sort_view(&self, view: &mut [u32]) {
-        let recs = &self.records;
-        let desc = self.sort.descending_by_default() != self.reverse;
-        let key_title = |r: &Record| r.title_or_fallback().0.to_lowercase();
-        match self.sort {
-            SortKey::Year => view.sort_by_key(|&i| recs[i as usize].year),
-            SortKey::Cited => view.sort_by_key(|&i| {
-                let r = &recs[i as usize];
-                r.citations.or(r.views)
-            }),
-            SortKey::Title => {
-                let keys: HashMap<u32, String> = view
-                    .iter()
-                    .map(|&i| (i, key_title(&recs[i as usize])))
-                    .collect();
-                view.sort_by(|a, b| keys[a].cmp(&keys[b]));
-            }
-            SortKey::Author => view.sort_by_cached_key(|&i| {
-                recs[i as usize]
-                    .authors
-                    .first()
-                    .map(|a| a.family_or_name().to_lowercase())
-            }),
-        }
-        if desc {
-            view.reverse();
-        }
+        crate::library::sort_view(&self.records, view, self.sort, self.reverse);
     }
 
     /// Keeps selection, list offset and scroll positions inside their bounds.

@@ -499,45 +499,42 @@ impl SortKey {
 
 /// Record indices in the given order; unknown values sort last, ties keep load order.
 pub fn sorted(records: &[Record], key: SortKey, reverse: bool) -> Vec<u32> {
-    use std::cmp::Reverse;
     let mut order: Vec<u32> = (0..records.len() as u32).collect();
+    sort_view(records, &mut order, key, reverse);
+    order
+}
+
+/// Sorts record indices (all, or a filtered view) for the list and `litbrowse list`: newest
+/// and most cited first, names and titles A to Z, unknown values last; `reverse` flips it.
+/// Ties keep their order.
+pub fn sort_view(records: &[Record], view: &mut [u32], key: SortKey, reverse: bool) {
+    use std::cmp::Reverse;
     let fold = |s: &str| s.to_lowercase();
     match key {
         SortKey::Year => {
-            order.sort_by_key(|&i| Reverse(records[i as usize].year.unwrap_or(i32::MIN)))
+            view.sort_by_key(|&i| Reverse(records[i as usize].year.unwrap_or(i32::MIN)))
         }
-        SortKey::Title => {
-            let keys: Vec<(bool, String)> = records
-                .iter()
-                .map(|r| match &r.title {
-                    Some(t) => (
-                        false,
-                        fold(t.trim_start_matches(|c: char| !c.is_alphanumeric())),
-                    ),
-                    None => (true, String::new()),
-                })
-                .collect();
-            order.sort_by(|&a, &b| keys[a as usize].cmp(&keys[b as usize]));
-        }
+        SortKey::Title => view.sort_by_cached_key(|&i| match &records[i as usize].title {
+            Some(t) => (
+                false,
+                fold(t.trim_start_matches(|c: char| !c.is_alphanumeric())),
+            ),
+            None => (true, String::new()),
+        }),
         SortKey::Author => {
-            let keys: Vec<(bool, String)> = records
-                .iter()
-                .map(|r| match r.authors.first() {
-                    Some(a) => (false, fold(a.family_or_name())),
-                    None => (true, String::new()),
-                })
-                .collect();
-            order.sort_by(|&a, &b| keys[a as usize].cmp(&keys[b as usize]));
+            view.sort_by_cached_key(|&i| match records[i as usize].authors.first() {
+                Some(a) => (false, fold(a.family_or_name())),
+                None => (true, String::new()),
+            })
         }
-        SortKey::Citations => order.sort_by_key(|&i| {
+        SortKey::Citations => view.sort_by_key(|&i| {
             let r = &records[i as usize];
             Reverse(r.citations.or(r.views).map_or(-1, |c| c as i64))
         }),
     }
     if reverse {
-        order.reverse();
+        view.reverse();
     }
-    order
 }
 
 #[cfg(test)]

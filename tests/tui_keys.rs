@@ -125,16 +125,23 @@ fn sort_cycles_and_reverses_keeping_the_selection() {
     press(&mut s, "s");
     assert_eq!(s.sort, SortKey::Title);
     assert_eq!(s.selected_record().map(|(i, _)| i), chosen);
-    let titles: Vec<String> = s
+    // Titled records A to Z, then the untitled ones (in load order).
+    let titles: Vec<Option<String>> = s
         .view
         .iter()
-        .map(|&i| s.records[i as usize].title_or_fallback().0.to_lowercase())
+        .map(|&i| {
+            s.records[i as usize]
+                .title
+                .as_ref()
+                .map(|t| t.to_lowercase())
+        })
         .collect();
     let mut sorted = titles.clone();
-    sorted.sort();
+    sorted.sort_by_key(|t| (t.is_none(), t.clone()));
     assert_eq!(titles, sorted);
+    assert!(titles.last().is_some_and(Option::is_none));
     press(&mut s, "ss");
-    assert_eq!(s.sort, SortKey::Cited);
+    assert_eq!(s.sort, SortKey::Citations);
     let top = &s.records[s.view[0] as usize];
     assert_eq!(
         top.views,

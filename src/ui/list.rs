@@ -57,7 +57,7 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
         if !state.query.is_empty() && !state.sorted_hits {
             "best match"
         } else {
-            state.sort.name()
+            state.sort.label()
         },
         match (state.query.is_empty() || state.sorted_hits, state.reverse) {
             (false, _) => "",
