@@ -169,6 +169,11 @@ impl Index {
     /// only when the record passes them all, skim's scores. A query whose last word matches
     /// nothing costs no scoring at all.
     fn score_prepared(&self, i: usize, terms: &[Prepared]) -> Option<i64> {
+        if let [p] = terms {
+            if !p.term.negated {
+                return self.term_eval(i, p, true);
+            }
+        }
         for p in terms {
             if self.term_eval(i, p, false).is_some() == p.term.negated {
                 return None;
@@ -227,6 +232,8 @@ impl Index {
 pub struct Prepared<'q> {
     pub term: &'q Term,
     gate: Option<WordGate>,
+    /// The same needle inside a single word, to find a short span for skim to score.
+    in_one_word: Option<WordGate>,
 }
 
 impl<'q> Prepared<'q> {
@@ -239,7 +246,15 @@ impl<'q> Prepared<'q> {
             ),
             _ => None,
         };
-        Prepared { term, gate }
+        let in_one_word = match &term.pattern {
+            Pattern::Fuzzy(n) => WordGate::new(n, term.case_sensitive, true),
+            _ => None,
+        };
+        Prepared {
+            term,
+            gate,
+            in_one_word,
+        }
     }
 }
 
@@ -266,13 +281,28 @@ fn text_eval(hay: &str, p: &Prepared, scoring: bool) -> Option<i64> {
             }
             // Skim's cost grows with the text, so it scores the neighbourhood of the match;
             // the whole text only when the match reaches further back than that.
-            let mut from = end.saturating_sub(48 + 4 * needle.len());
-            while !hay.is_char_boundary(from) {
-                from -= 1;
-            }
-            let mut to = end;
             let bytes = hay.as_bytes();
-            while to < bytes.len() && to < end + 24 && bytes[to].is_ascii_alphanumeric() {
+            // A match inside one word (the common case) is scored on that word alone.
+            let (from, end) = match p.in_one_word.as_ref().and_then(|g| g.match_end(hay)) {
+                Some(e) => {
+                    let mut f = e.saturating_sub(needle.len());
+                    while f > 0
+                        && (!hay.is_char_boundary(f) || bytes[f - 1].is_ascii_alphanumeric())
+                    {
+                        f -= 1;
+                    }
+                    (f, e)
+                }
+                None => {
+                    let mut f = end.saturating_sub(64 + 4 * needle.len());
+                    while !hay.is_char_boundary(f) {
+                        f -= 1;
+                    }
+                    (f, end)
+                }
+            };
+            let mut to = end;
+            while to < bytes.len() && to < end + 16 && bytes[to].is_ascii_alphanumeric() {
                 to += 1;
             }
             m.fuzzy_match(&hay[from..to], needle)
@@ -337,6 +367,17 @@ const ASCII_CLASS: [u8; 128] = {
     t
 };
 
+/// The class of the character that ends just before byte `at`.
+fn class_before(hay: &str, at: usize) -> u8 {
+    hay[..at].chars().next_back().map_or(CLASS_OTHER, |c| {
+        if c.is_ascii() {
+            ASCII_CLASS[c as usize]
+        } else {
+            class_of(c)
+        }
+    })
+}
+
 /// `is_word_start` on classes (CJK is handled by the caller).
 fn starts_word(prev: u8, c: u8) -> bool {
     prev == CLASS_OTHER
@@ -362,6 +403,8 @@ fn is_cjk(c: char) -> bool {
 #[derive(Debug, Clone)]
 struct WordGate {
     ascii: [u64; 128],
+    /// The needle's first character as bytes to search for, when it is ASCII.
+    first: Option<(u8, u8)>,
     other: Vec<(char, u64)>,
     len: usize,
     case_sensitive: bool,
@@ -375,8 +418,17 @@ impl WordGate {
         if chars.is_empty() || chars.len() > 63 {
             return None;
         }
+        let first = chars[0].is_ascii().then(|| {
+            let b = chars[0] as u8;
+            if case_sensitive {
+                (b, b)
+            } else {
+                (b.to_ascii_lowercase(), b.to_ascii_uppercase())
+            }
+        });
         let mut g = WordGate {
             ascii: [0; 128],
+            first,
             other: Vec::new(),
             len: chars.len(),
             case_sensitive,
@@ -433,6 +485,17 @@ impl WordGate {
         let bytes = hay.as_bytes();
         let mut i = 0;
         while i < bytes.len() {
+            // Nothing matched yet: jump (memchr) to the next place the needle's first
+            // character occurs; what lies between cannot change the state.
+            if open == 1 && (one | more) == 0 {
+                if let Some((lower, upper)) = self.first {
+                    let at = i + memchr::memchr2(lower, upper, &bytes[i..])?;
+                    if at > i {
+                        prev = class_before(hay, at);
+                        i = at;
+                    }
+                }
+            }
             let b = bytes[i];
             // ASCII, nearly all bibliographic text, goes through tables; the rest decodes.
             let (m, class, cjk) = if b < 0x80 {
@@ -650,6 +713,10 @@ pub struct Outcome {
     pub elapsed: Duration,
 }
 
+/// How many recent results the worker keeps (typing a word and deleting it again revisits
+/// each of its prefixes).
+const RECENT: usize = 24;
+
 /// Matching on a thread of its own, so the UI never waits for it.
 pub struct Worker {
     tx: mpsc::Sender<Request>,
@@ -665,6 +732,9 @@ impl Worker {
         std::thread::Builder::new()
             .name("litbrowse-search".into())
             .spawn(move || {
+                // Recent results, so deleting back to an earlier query costs nothing.
+                let mut recent: std::collections::VecDeque<(Query, Arc<Vec<u32>>)> =
+                    std::collections::VecDeque::new();
                 while let Ok(mut req) = rx.recv() {
                     // Only the newest queued request matters.
                     while let Ok(newer) = rx.try_recv() {
@@ -672,16 +742,31 @@ impl Worker {
                     }
                     let started = Instant::now();
                     let generation = req.generation;
+                    if let Some((_, hits)) = recent.iter().find(|(q, _)| *q == req.query) {
+                        publish(Outcome {
+                            generation,
+                            query: req.query,
+                            hits: hits.clone(),
+                            elapsed: started.elapsed(),
+                        });
+                        continue;
+                    }
                     let cancelled = || seen.load(Ordering::Relaxed) != generation;
                     if let Some(hits) = index.run(
                         &req.query,
                         req.within.as_deref().map(|v| v.as_slice()),
                         &cancelled,
                     ) {
+                        let hits: Arc<Vec<u32>> =
+                            Arc::new(hits.into_iter().map(|h| h.record).collect());
+                        if recent.len() == RECENT {
+                            recent.pop_back();
+                        }
+                        recent.push_front((req.query.clone(), hits.clone()));
                         publish(Outcome {
                             generation,
                             query: req.query,
-                            hits: Arc::new(hits.into_iter().map(|h| h.record).collect()),
+                            hits,
                             elapsed: started.elapsed(),
                         });
                     }
