@@ -4,6 +4,10 @@
 //!
 //! `cargo bench --bench scale -- --ris F --lines F --abstracts F --litbrowse BIN --out F.md`
 
+// The same allocator as the litbrowse binary (src/main.rs), so in-process figures match it.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use litbrowse::cache::{Cache, Tracker};
 use litbrowse::library::{self, Library};
 use litbrowse::query::{self, Query};

@@ -272,7 +272,12 @@ pub fn assemble(parsed: Vec<(SourceReport, Parsed)>) -> Library {
     for (rep, p) in parsed {
         lib.reports.push(rep);
         lib.diagnostics.extend(p.diagnostics);
-        lib.records.extend(p.records);
+        if lib.records.is_empty() {
+            // No copy of a large source's records.
+            lib.records = p.records;
+        } else {
+            lib.records.extend(p.records);
+        }
     }
     prepare(&mut lib.records);
     lib.merged = deduplicate(&mut lib.records);
@@ -292,7 +297,8 @@ pub fn extend(lib: &mut Library, (rep, parsed): (SourceReport, Parsed)) {
 }
 
 fn prepare(records: &mut [Record]) {
-    for r in records {
+    use rayon::prelude::*;
+    records.par_iter_mut().for_each(|r| {
         r.fill_year_from_date();
         if r.id.is_empty() {
             r.id = r.compute_id();
@@ -300,7 +306,7 @@ fn prepare(records: &mut [Record]) {
         if r.sources.is_empty() {
             r.sources.push(r.source.clone());
         }
-    }
+    });
 }
 
 /// Hashes the letters and digits of a text, lower-cased: "Peer support: a study!" and
@@ -308,10 +314,17 @@ fn prepare(records: &mut [Record]) {
 fn hash_normalised(h: &mut crate::record::Fnv, t: &str) -> usize {
     let mut n = 0;
     let mut buf = [0u8; 4];
-    for c in t.chars().filter(|c| c.is_alphanumeric()) {
-        for l in c.to_lowercase() {
-            h.write_raw(l.encode_utf8(&mut buf).as_bytes());
-            n += 1;
+    for c in t.chars() {
+        if c.is_ascii() {
+            if c.is_ascii_alphanumeric() {
+                h.write_raw(&[c.to_ascii_lowercase() as u8]);
+                n += 1;
+            }
+        } else if c.is_alphanumeric() {
+            for l in c.to_lowercase() {
+                h.write_raw(l.encode_utf8(&mut buf).as_bytes());
+                n += 1;
+            }
         }
     }
     n
@@ -346,38 +359,47 @@ fn dedup_keys(r: &Record) -> [Option<u64>; 3] {
 }
 
 /// Merges records that are the same paper (same DOI, PMID, or normalised title + year +
-/// first author). Returns how many were merged away.
+/// first author). Returns how many were merged away. Works in place: a large library is not
+/// copied.
 pub fn deduplicate(records: &mut Vec<Record>) -> usize {
+    use rayon::prelude::*;
+    let keys: Vec<[Option<u64>; 3]> = records.par_iter().map(dedup_keys).collect();
     let mut seen: HashMap<u64, usize> = HashMap::with_capacity(records.len() * 2);
-    let mut out: Vec<Record> = Vec::with_capacity(records.len());
+    let mut removed = vec![false; records.len()];
     let mut merged = 0;
     let mut renamed: HashMap<String, String> = HashMap::new();
-    for r in records.drain(..) {
-        let keys = dedup_keys(&r);
-        let into = keys.iter().flatten().find_map(|k| seen.get(k).copied());
+    for i in 0..records.len() {
+        let into = keys[i].iter().flatten().find_map(|k| seen.get(k).copied());
         match into {
-            Some(i) if !conflicts(&out[i], &r) => {
-                if r.id != out[i].id {
-                    renamed.insert(r.id.clone(), out[i].id.clone());
+            Some(j) if !conflicts(&records[j], &records[i]) => {
+                let r = std::mem::take(&mut records[i]);
+                if r.id != records[j].id {
+                    renamed.insert(r.id.clone(), records[j].id.clone());
                 }
-                merge_into(&mut out[i], r);
-                for k in dedup_keys(&out[i]).into_iter().flatten() {
-                    seen.entry(k).or_insert(i);
+                merge_into(&mut records[j], r);
+                for k in dedup_keys(&records[j]).into_iter().flatten() {
+                    seen.entry(k).or_insert(j);
                 }
+                removed[i] = true;
                 merged += 1;
             }
             _ => {
-                let i = out.len();
-                for k in keys.into_iter().flatten() {
-                    seen.entry(k).or_insert(i);
+                for k in keys[i].iter().flatten() {
+                    seen.entry(*k).or_insert(i);
                 }
-                out.push(r);
             }
         }
     }
+    if merged > 0 {
+        let mut at = 0;
+        records.retain(|_| {
+            at += 1;
+            !removed[at - 1]
+        });
+    }
     // Links to a merged-away record now point at the record it was merged into.
     if !renamed.is_empty() {
-        for r in &mut out {
+        for r in records.iter_mut() {
             for id in &mut r.related {
                 if let Some(to) = renamed.get(id) {
                     id.clone_from(to);
@@ -385,7 +407,6 @@ pub fn deduplicate(records: &mut Vec<Record>) -> usize {
             }
         }
     }
-    *records = out;
     merged
 }
 

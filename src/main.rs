@@ -1,5 +1,11 @@
 use clap::Parser;
 
+// Loading a large library makes millions of small allocations from several threads; glibc's
+// arenas spent a third of a warm 100k-record start in page faults and mprotect (perf, see
+// BENCHMARKS.md).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     let cli = litbrowse::cli::Cli::parse();
     match litbrowse::cli::run(cli) {
