@@ -496,12 +496,18 @@ impl State {
         };
         crate::library::extend(&mut lib, (report, parsed));
         let added = lib.records.len() - before;
-        self.status = Some(match (added, problem) {
+        // A pasted record that is already here is merged into it (its fields fill the gaps).
+        let merged = lib.merged;
+        let what = match (added, merged) {
+            (n, 0) => format!("pasted {n} record(s)"),
+            (n, m) => format!("pasted {n} new record(s), {m} merged into records already here"),
+        };
+        self.status = Some(match (added + merged, problem) {
             (0, Some(p)) => format!("paste not added: {p}"),
-            (n, Some(p)) => format!("pasted {n} record(s); {p}"),
-            (n, None) => format!("pasted {n} record(s)"),
+            (_, Some(p)) => format!("{what}; {p}"),
+            (_, None) => what,
         });
-        if lib.records.len() == before && added == 0 {
+        if added == 0 && merged == 0 {
             return Vec::new();
         }
         let keep = self.selected_record().map(|(i, _)| i);

@@ -393,4 +393,21 @@ fn bracketed_paste_adds_records_and_they_can_be_filtered() {
     // The same page again is the same paper: merged, not added.
     update(&mut s, Action::Paste(page.into()));
     assert_eq!(s.records.len(), 1);
+    assert_eq!(
+        s.status.as_deref(),
+        Some("pasted 0 new record(s), 1 merged into records already here")
+    );
+}
+
+#[test]
+fn a_pasted_duplicate_fills_the_gaps_of_the_record_already_here() {
+    let mut s = State::new(Vec::new(), 120, 35);
+    let bare = "TY  - JOUR\nTI  - Peer support at work\nAU  - Repper, Julie\nPY  - 2012\nDO  - 10.1/x\nER  - \n";
+    update(&mut s, Action::Paste(bare.into()));
+    assert_eq!(s.records[0].volume, None);
+    let fuller = "TY  - JOUR\nTI  - Peer support at work\nAU  - Repper, Julie\nPY  - 2012\nDO  - 10.1/x\nVL  - 7\nKW  - peer support\nER  - \n";
+    update(&mut s, Action::Paste(fuller.into()));
+    assert_eq!(s.records.len(), 1);
+    assert_eq!(s.records[0].volume.as_deref(), Some("7"));
+    assert_eq!(s.records[0].keywords, ["peer support"]);
 }
