@@ -251,15 +251,7 @@ fn parse_bytes_uncounted(path: &str, bytes: &[u8]) -> (SourceReport, Parsed) {
     let mut parsed = format.parse(text, path);
     diagnostics.append(&mut parsed.diagnostics);
     parsed.diagnostics = diagnostics;
-    let mut rep = report(path, Some(format));
-    rep.records = parsed.records.len();
-    rep.errors = parsed
-        .diagnostics
-        .iter()
-        .filter(|d| d.severity == Severity::Error)
-        .count();
-    rep.warnings = parsed.diagnostics.len() - rep.errors;
-    (rep, parsed)
+    (report(path, Some(format)), parsed)
 }
 
 fn bytecount_newlines(b: &[u8]) -> usize {

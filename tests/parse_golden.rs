@@ -9,15 +9,8 @@ use litbrowse::formats::{medline, ris, Parsed};
 use litbrowse::record::Fnv;
 use std::path::PathBuf;
 
-fn corpus() -> Option<PathBuf> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
-    if dir.is_dir() {
-        Some(dir)
-    } else {
-        eprintln!("skipping: ../shared/corpus not found");
-        None
-    }
-}
+mod corpus_dir;
+use corpus_dir::corpus;
 
 fn hash(json: &str) -> String {
     let mut h = Fnv::default();
