@@ -60,9 +60,9 @@ fn filter_key(key: KeyEvent) -> Option<Action> {
     })
 }
 
-fn help_key(key: KeyEvent) -> Option<Action> {
+/// Moving up and down: the same keys in the list, the detail and the help overlay.
+fn movement_key(key: KeyEvent) -> Option<Action> {
     Some(match key.code {
-        KeyCode::Esc | KeyCode::Char('?') | KeyCode::Char('q') | KeyCode::Enter => Action::Escape,
         KeyCode::Char('j') | KeyCode::Down => Action::Down,
         KeyCode::Char('k') | KeyCode::Up => Action::Up,
         KeyCode::PageDown | KeyCode::Char(' ') => Action::PageDown,
@@ -73,15 +73,21 @@ fn help_key(key: KeyEvent) -> Option<Action> {
     })
 }
 
+fn help_key(key: KeyEvent) -> Option<Action> {
+    match key.code {
+        KeyCode::Esc | KeyCode::Char('?') | KeyCode::Char('q') | KeyCode::Enter => {
+            Some(Action::Escape)
+        }
+        _ => movement_key(key),
+    }
+}
+
 fn browse_key(key: KeyEvent) -> Option<Action> {
+    if let Some(a) = movement_key(key) {
+        return Some(a);
+    }
     Some(match key.code {
         KeyCode::Char('q') => Action::Quit,
-        KeyCode::Char('j') | KeyCode::Down => Action::Down,
-        KeyCode::Char('k') | KeyCode::Up => Action::Up,
-        KeyCode::PageDown | KeyCode::Char(' ') => Action::PageDown,
-        KeyCode::PageUp => Action::PageUp,
-        KeyCode::Char('g') | KeyCode::Home => Action::Top,
-        KeyCode::Char('G') | KeyCode::End => Action::Bottom,
         KeyCode::Left | KeyCode::Char('h') => Action::Left,
         KeyCode::Right | KeyCode::Char('l') => Action::Right,
         KeyCode::Tab => Action::FocusNext,
