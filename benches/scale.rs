@@ -25,6 +25,9 @@ struct Args {
     litbrowse: PathBuf,
     out: PathBuf,
     cache_dir: PathBuf,
+    /// Which parts to run (`--phases load,keys,fzf`, the default all three), for quicker
+    /// reruns while working on one of them.
+    phases: String,
 }
 
 fn args() -> Args {
@@ -50,6 +53,10 @@ fn args() -> Args {
         litbrowse: path("litbrowse"),
         out: path("out"),
         cache_dir: path("cache-dir"),
+        phases: get
+            .get("phases")
+            .cloned()
+            .unwrap_or_else(|| "load,keys,fzf".into()),
     }
 }
 
@@ -138,34 +145,39 @@ fn main() {
             .join(" ")
     );
 
+    let phase = |p: &str| a.phases.split(',').any(|x| x == p);
     // 1. Load to first usable frame: parse (no cache) + index.
     let shown = a.ris.display().to_string();
     let silent = |_| {};
-    let t = Instant::now();
-    let (rep, parsed) = litbrowse::cache::read_and_parse(&a.ris, &shown, &Tracker::new(&silent));
-    let t_parse = t.elapsed();
-    let lib = library::assemble(vec![(rep, parsed)]);
-    let t_assemble = t.elapsed();
-    let n = lib.records.len();
-    let records = Arc::new(lib.records);
-    let index = Index::new(records.clone());
-    let t_first = t.elapsed();
-    let hwm_cold = vm_hwm_kb();
-    let _ = writeln!(md, "| load step | ms |\n|---|---:|");
-    let _ = writeln!(md, "| parse ({n} records) | {:.0} |", ms(t_parse));
-    let _ = writeln!(
-        md,
-        "| ids and de-duplication | {:.0} |",
-        ms(t_assemble - t_parse)
-    );
-    let _ = writeln!(md, "| search index | {:.0} |", ms(t_first - t_assemble));
-    let _ = writeln!(
-        md,
-        "| **first frame, from the RIS file** | **{:.0}** |",
-        ms(t_first)
-    );
-    drop(index);
-    drop(records);
+    let mut hwm_cold = 0;
+    if phase("load") {
+        let t = Instant::now();
+        let (rep, parsed) =
+            litbrowse::cache::read_and_parse(&a.ris, &shown, &Tracker::new(&silent));
+        let t_parse = t.elapsed();
+        let lib = library::assemble(vec![(rep, parsed)]);
+        let t_assemble = t.elapsed();
+        let n = lib.records.len();
+        let records = Arc::new(lib.records);
+        let index = Index::new(records.clone());
+        let t_first = t.elapsed();
+        hwm_cold = vm_hwm_kb();
+        let _ = writeln!(md, "| load step | ms |\n|---|---:|");
+        let _ = writeln!(md, "| parse ({n} records) | {:.0} |", ms(t_parse));
+        let _ = writeln!(
+            md,
+            "| ids and de-duplication | {:.0} |",
+            ms(t_assemble - t_parse)
+        );
+        let _ = writeln!(md, "| search index | {:.0} |", ms(t_first - t_assemble));
+        let _ = writeln!(
+            md,
+            "| **first frame, from the RIS file** | **{:.0}** |",
+            ms(t_first)
+        );
+        drop(index);
+        drop(records);
+    }
 
     // 2. The same from the cache (written by a first load, read by a second).
     let cache = Cache {
@@ -201,6 +213,7 @@ fn main() {
     let mut generation = 0;
     let mut by_kind: Vec<(&str, Vec<f64>)> = Vec::new();
     let mut full: Vec<(String, f64, usize)> = Vec::new();
+    let mut every: Vec<(f64, String)> = Vec::new();
     for (kind, text) in TYPED {
         let chars: Vec<char> = text.chars().collect();
         let mut prefixes: Vec<String> = (1..=chars.len())
@@ -230,6 +243,7 @@ fn main() {
             });
             let out = rx.recv().expect("worker answers");
             samples.push(ms(t.elapsed()));
+            every.push((ms(t.elapsed()), p.clone()));
             prev = Some((q, out.hits.clone()));
         }
         // The whole query at once (no narrowing), to set against fzf.
@@ -278,7 +292,20 @@ fn main() {
             v.last().copied().unwrap_or(f64::NAN)
         );
     }
+    every.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let slowest: Vec<String> = every
+        .iter()
+        .take(5)
+        .map(|(t, q)| format!("`{q}` {t:.1}"))
+        .collect();
+    let _ = writeln!(md, "\nSlowest keystrokes (ms): {}", slowest.join(", "));
     let hwm_search = vm_hwm_kb();
+    if !phase("fzf") {
+        std::fs::write(&a.out, &md).expect("write the results");
+        print!("{md}");
+        return;
+    }
+    let n = index.len();
     drop(worker);
     drop(index);
     drop(records);
