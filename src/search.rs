@@ -318,7 +318,7 @@ fn text_eval(hay: &str, p: &Prepared, scoring: bool) -> Option<i64> {
 /// Where a word starts: after a non-alphanumeric character, at a lower-to-upper case change
 /// or a letter/digit change, at any CJK character (those scripts have no spaces), and at
 /// punctuation itself (so a needle's `-` or `.` can match).
-fn is_word_start(prev: Option<char>, c: char) -> bool {
+pub(crate) fn is_word_start(prev: Option<char>, c: char) -> bool {
     let Some(p) = prev else { return true };
     !p.is_alphanumeric()
         || !c.is_alphanumeric()
@@ -386,7 +386,7 @@ fn starts_word(prev: u8, c: u8) -> bool {
         || ((prev == CLASS_DIGIT) != (c == CLASS_DIGIT))
 }
 
-fn is_cjk(c: char) -> bool {
+pub(crate) fn is_cjk(c: char) -> bool {
     matches!(c as u32, 0x2E80..=0x9FFF | 0xAC00..=0xD7AF | 0xF900..=0xFAFF | 0x20000..=0x2FA1F)
 }
 
