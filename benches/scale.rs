@@ -204,6 +204,13 @@ fn main() {
         ms(t_warm)
     );
 
+    let _ = writeln!(
+        md,
+        "Search index: {} distinct metadata words, {:.0} MB.\n",
+        index.vocabulary(),
+        index.heap_bytes() as f64 / 1e6
+    );
+
     // 3. Keystrokes, through the search worker as the TUI feeds it: every keystroke a new
     // request, within the previous hits when the query only grew.
     let (tx, rx) = mpsc::channel();

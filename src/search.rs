@@ -7,6 +7,8 @@ use crate::record::Record;
 use fuzzy_matcher::skim::SkimMatcherV2;
 use fuzzy_matcher::FuzzyMatcher;
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
+use std::borrow::Cow;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc;
 use std::sync::{Arc, OnceLock};
@@ -32,61 +34,241 @@ fn long_text_matcher() -> &'static SkimMatcherV2 {
     M.get_or_init(|| SkimMatcherV2::default().smart_case().element_limit(1024))
 }
 
-/// Number of searchable metadata fields kept per record.
+/// Number of searchable metadata fields kept per record: title, authors, keywords, container
+/// and year.
 const FIELDS: usize = 5;
 
-/// The search text of a library, prepared once at load.
+/// The search text of a library, prepared once at load: every record's metadata cut into words
+/// by the word-start rule (`is_word_start`), each word an id into a vocabulary. The word gate
+/// then steps a word at a time instead of a character at a time, most words are turned away
+/// by their first character alone, and skim scores each distinct word once per pass.
 pub struct Index {
     records: Arc<Vec<Record>>,
-    /// Title, authors, keywords, container and year of every record, one after another.
+    /// Every record's metadata words (whitespace left out), record after record.
+    tokens: Vec<u32>,
+    /// Per record: where each field's words start in `tokens`, and where the record's end.
+    spans: Vec<[u32; FIELDS + 1]>,
+    /// Per record: which characters (`sig_bit`) start one of its words, and which occur in it,
+    /// so that a term turns most non-matching records away with two tests.
+    starts: Vec<u64>,
+    present: Vec<u64>,
+    vocab: Vocab,
+}
+
+/// The distinct metadata words of a library.
+#[derive(Default)]
+struct Vocab {
     text: String,
-    /// Per record: where each field starts in `text`, and where the record ends.
-    spans: Vec<[usize; FIELDS + 1]>,
+    /// Word `w` is `text[ends[w]..ends[w + 1]]`.
+    ends: Vec<u32>,
+    /// The word's first byte when ASCII, else `NON_ASCII` or `CJK`.
+    first: Vec<u8>,
+}
+
+const NON_ASCII: u8 = 0x80;
+const CJK: u8 = 0x81;
+
+impl Vocab {
+    fn word(&self, w: u32) -> &str {
+        let w = w as usize;
+        &self.text[self.ends[w] as usize..self.ends[w + 1] as usize]
+    }
+
+    fn len(&self) -> usize {
+        self.first.len()
+    }
+
+    fn push(&mut self, word: &str) {
+        if self.ends.is_empty() {
+            self.ends.push(0);
+        }
+        self.text.push_str(word);
+        self.ends.push(self.text.len() as u32);
+        let c = word.chars().next().unwrap_or(' ');
+        self.first.push(if c.is_ascii() {
+            c as u8
+        } else if is_cjk(c) {
+            CJK
+        } else {
+            NON_ASCII
+        });
+    }
+}
+
+/// A character's bit in the per-record signatures (case-folded; every non-ASCII character
+/// shares one bit).
+fn sig_bit(c: char) -> u64 {
+    let c = c.to_ascii_lowercase();
+    1 << match c {
+        'a'..='z' => c as u32 - 'a' as u32,
+        '0'..='9' => 26 + c as u32 - '0' as u32,
+        c if c.is_ascii() => 36 + c as u32 % 27,
+        _ => 63,
+    }
+}
+
+/// Calls `each` with every word of `text` that is not whitespace, as the word gate cuts them.
+fn words<'t>(text: &'t str, mut each: impl FnMut(&'t str)) {
+    let bytes = text.as_bytes();
+    let mut start = 0;
+    let mut prev = CLASS_OTHER;
+    let mut i = 0;
+    while i < bytes.len() {
+        let (class, cjk, len) = if bytes[i] < 0x80 {
+            (ASCII_CLASS[bytes[i] as usize], false, 1)
+        } else {
+            let c = text[i..].chars().next().unwrap_or(' ');
+            (class_of(c), is_cjk(c), c.len_utf8())
+        };
+        if i > 0 && (starts_word(prev, class) || cjk) {
+            emit(&text[start..i], &mut each);
+            start = i;
+        }
+        prev = class;
+        i += len;
+    }
+    if start < bytes.len() {
+        emit(&text[start..], &mut each);
+    }
+    fn emit<'t>(word: &'t str, each: &mut impl FnMut(&'t str)) {
+        if !word.starts_with(char::is_whitespace) {
+            each(word);
+        }
+    }
+}
+
+/// One slice of the library's records cut into words, with word ids local to the slice.
+struct Part<'a> {
+    tokens: Vec<u32>,
+    spans: Vec<[u32; FIELDS + 1]>,
+    starts: Vec<u64>,
+    present: Vec<u64>,
+    words: Vec<Cow<'a, str>>,
+}
+
+fn cut<'a>(records: &'a [Record]) -> Part<'a> {
+    let mut ids: FxHashMap<&'a str, u32> = FxHashMap::default();
+    let mut years: FxHashMap<i32, Vec<u32>> = FxHashMap::default();
+    let mut part = Part {
+        tokens: Vec::with_capacity(records.len() * 32),
+        spans: Vec::with_capacity(records.len()),
+        starts: Vec::with_capacity(records.len()),
+        present: Vec::with_capacity(records.len()),
+        words: Vec::new(),
+    };
+    for r in records {
+        let mut span = [0u32; FIELDS + 1];
+        let (mut starts, mut present) = (0u64, 0u64);
+        let mut add = |text: &'a str, part: &mut Part<'a>| {
+            words(text, |w| {
+                let id = *ids.entry(w).or_insert_with(|| {
+                    part.words.push(Cow::Borrowed(w));
+                    part.words.len() as u32 - 1
+                });
+                part.tokens.push(id);
+                let mut chars = w.chars();
+                if let Some(c) = chars.next() {
+                    starts |= sig_bit(c);
+                    present |= sig_bit(c);
+                }
+                for c in chars {
+                    present |= sig_bit(c);
+                }
+            })
+        };
+        span[0] = part.tokens.len() as u32;
+        if let Some(t) = &r.title {
+            add(t, &mut part);
+        }
+        span[1] = part.tokens.len() as u32;
+        for a in &r.authors {
+            add(&a.name, &mut part);
+        }
+        span[2] = part.tokens.len() as u32;
+        for k in &r.keywords {
+            add(k, &mut part);
+        }
+        span[3] = part.tokens.len() as u32;
+        if let Some(c) = &r.container {
+            add(c, &mut part);
+        }
+        span[4] = part.tokens.len() as u32;
+        if let Some(y) = r.year {
+            // A year's words (digits, and a sign) are not in the record as text.
+            let ids = years.entry(y).or_insert_with(|| {
+                let mut ids = Vec::new();
+                words(&y.to_string(), |w| {
+                    part.words.push(Cow::Owned(w.to_string()));
+                    ids.push(part.words.len() as u32 - 1);
+                });
+                ids
+            });
+            for &id in ids.iter() {
+                part.tokens.push(id);
+                let mut chars = part.words[id as usize].chars();
+                if let Some(c) = chars.next() {
+                    starts |= sig_bit(c);
+                    present |= sig_bit(c);
+                }
+                for c in chars {
+                    present |= sig_bit(c);
+                }
+            }
+        }
+        span[5] = part.tokens.len() as u32;
+        part.spans.push(span);
+        part.starts.push(starts);
+        part.present.push(present);
+    }
+    part
 }
 
 impl Index {
     pub fn new(records: Arc<Vec<Record>>) -> Index {
-        let mut text = String::with_capacity(records.len() * 160);
+        const SLICE: usize = 16 * 1024;
+        let parts: Vec<Part<'_>> = records.par_chunks(SLICE).map(cut).collect();
+        // One vocabulary: each slice's local ids mapped to global ones.
+        let mut vocab = Vocab::default();
+        let mut global: FxHashMap<&str, u32> = FxHashMap::default();
+        let maps: Vec<Vec<u32>> = parts
+            .iter()
+            .map(|p| {
+                p.words
+                    .iter()
+                    .map(|w| {
+                        *global.entry(w.as_ref()).or_insert_with(|| {
+                            vocab.push(w);
+                            vocab.len() as u32 - 1
+                        })
+                    })
+                    .collect()
+            })
+            .collect();
+        drop(global);
+        let total: usize = parts.iter().map(|p| p.tokens.len()).sum();
+        let mut tokens = Vec::with_capacity(total);
         let mut spans = Vec::with_capacity(records.len());
-        for r in records.iter() {
-            let mut span = [0; FIELDS + 1];
-            span[0] = text.len();
-            if let Some(t) = &r.title {
-                text.push_str(t);
-            }
-            text.push(' ');
-            span[1] = text.len();
-            for (i, a) in r.authors.iter().enumerate() {
-                if i > 0 {
-                    text.push_str("; ");
-                }
-                text.push_str(&a.name);
-            }
-            text.push(' ');
-            span[2] = text.len();
-            for (i, k) in r.keywords.iter().enumerate() {
-                if i > 0 {
-                    text.push_str("; ");
-                }
-                text.push_str(k);
-            }
-            text.push(' ');
-            span[3] = text.len();
-            if let Some(c) = &r.container {
-                text.push_str(c);
-            }
-            text.push(' ');
-            span[4] = text.len();
-            if let Some(y) = r.year {
-                text.push_str(&y.to_string());
-            }
-            span[5] = text.len();
-            spans.push(span);
+        let mut starts = Vec::with_capacity(records.len());
+        let mut present = Vec::with_capacity(records.len());
+        for (p, map) in parts.iter().zip(&maps) {
+            let base = tokens.len() as u32;
+            tokens.extend(p.tokens.iter().map(|&t| map[t as usize]));
+            spans.extend(p.spans.iter().map(|s| s.map(|x| x + base)));
+            starts.extend_from_slice(&p.starts);
+            present.extend_from_slice(&p.present);
         }
+        drop(parts);
+        if vocab.ends.is_empty() {
+            vocab.ends.push(0);
+        }
+        vocab.text.shrink_to_fit();
         Index {
             records,
-            text,
+            tokens,
             spans,
+            starts,
+            present,
+            vocab,
         }
     }
 
@@ -102,135 +284,488 @@ impl Index {
         self.spans.is_empty()
     }
 
-    fn field(&self, i: usize, f: usize) -> &str {
-        let s = &self.spans[i];
-        &self.text[s[f]..s[f + 1]]
+    /// Heap bytes held by the search structures (not the records).
+    pub fn heap_bytes(&self) -> usize {
+        self.tokens.capacity() * 4
+            + self.spans.capacity() * std::mem::size_of::<[u32; FIELDS + 1]>()
+            + (self.starts.capacity() + self.present.capacity()) * 8
+            + self.vocab.text.capacity()
+            + self.vocab.ends.capacity() * 4
+            + self.vocab.first.capacity()
     }
 
-    fn all_fields(&self, i: usize) -> &str {
-        let s = &self.spans[i];
-        &self.text[s[0]..s[FIELDS]]
+    /// Number of distinct metadata words.
+    pub fn vocabulary(&self) -> usize {
+        self.vocab.len()
     }
 
     /// Runs a query over every record, or only over `within` (record indices, e.g. the hits of
-    /// a query this one narrows). Hits come best first. Returns None when `cancelled` turned
-    /// true during the pass.
+    /// a query this one narrows). Hits come best first, ties in record order. Returns None when
+    /// `cancelled` turned true during the pass.
     pub fn run(
         &self,
         query: &Query,
         within: Option<&[u32]>,
         cancelled: &(dyn Fn() -> bool + Sync),
     ) -> Option<Vec<Hit>> {
-        const CHUNK: usize = 2048;
-        let all: Vec<u32>;
-        let candidates: &[u32] = match within {
-            Some(w) => w,
-            None => {
-                all = (0..self.len() as u32).collect();
-                &all
+        // Ties keep the order they are found in, so look in record order.
+        let sorted;
+        let within = match within {
+            Some(w) if !w.is_sorted() => {
+                let mut w = w.to_vec();
+                w.par_sort_unstable();
+                sorted = w;
+                Some(&sorted[..])
             }
+            w => w,
         };
+        let mut hits = self.matches(query, within, cancelled)?;
+        rank(&mut hits);
+        Some(hits)
+    }
+
+    /// The records that match, with their scores, in the order of `within` (record order when
+    /// None).
+    pub fn matches(
+        &self,
+        query: &Query,
+        within: Option<&[u32]>,
+        cancelled: &(dyn Fn() -> bool + Sync),
+    ) -> Option<Vec<Hit>> {
+        const CHUNK: usize = 4096;
         let prepared: Vec<Prepared> = query.terms.iter().map(Prepared::new).collect();
-        let parts: Vec<Option<Vec<Hit>>> = candidates
-            .par_chunks(CHUNK)
-            .map(|chunk| {
-                if cancelled() {
-                    return None;
+        let memo = Memo::new(self.vocab.len());
+        let pass = Pass {
+            index: self,
+            terms: &prepared,
+            memo: &memo,
+        };
+        let run_chunk = |chunk: std::ops::Range<usize>, get: &dyn Fn(usize) -> u32| {
+            if cancelled() {
+                return None;
+            }
+            let mut local = FxHashMap::default();
+            Some(
+                chunk
+                    .filter_map(|k| {
+                        let i = get(k);
+                        pass.score(i as usize, &mut local)
+                            .map(|score| Hit { record: i, score })
+                    })
+                    .collect::<Vec<Hit>>(),
+            )
+        };
+        let n = within.map_or(self.len(), <[u32]>::len);
+        let parts: Vec<Option<Vec<Hit>>> = (0..n.div_ceil(CHUNK))
+            .into_par_iter()
+            .map(|c| {
+                let range = c * CHUNK..((c + 1) * CHUNK).min(n);
+                match within {
+                    Some(w) => run_chunk(range, &|k| w[k]),
+                    None => run_chunk(range, &|k| k as u32),
                 }
-                Some(
-                    chunk
-                        .iter()
-                        .filter_map(|&i| {
-                            self.score_prepared(i as usize, &prepared)
-                                .map(|score| Hit { record: i, score })
-                        })
-                        .collect(),
-                )
             })
             .collect();
-        let mut hits = Vec::new();
+        let mut hits = Vec::with_capacity(parts.iter().flatten().map(Vec::len).sum());
         for p in parts {
             hits.extend(p?);
         }
         if cancelled() {
             return None;
         }
-        hits.par_sort_unstable_by(|a, b| b.score.cmp(&a.score).then(a.record.cmp(&b.record)));
         Some(hits)
     }
 
     /// The record's score when every term holds, else None.
     pub fn score(&self, i: usize, query: &Query) -> Option<i64> {
         let prepared: Vec<Prepared> = query.terms.iter().map(Prepared::new).collect();
-        self.score_prepared(i, &prepared)
+        let memo = Memo::new(self.vocab.len());
+        Pass {
+            index: self,
+            terms: &prepared,
+            memo: &memo,
+        }
+        .score(i, &mut FxHashMap::default())
     }
+}
 
-    /// Two phases: every term's cheap test first (prefilter, word gate, exact, year), and
-    /// only when the record passes them all, skim's scores. A query whose last word matches
+/// Best first, ties in the order given (record order for a pass): a counting sort on the score
+/// when the scores span a modest range (they nearly always do: a few hundred values), else a
+/// comparison sort.
+fn rank(hits: &mut Vec<Hit>) {
+    let Some(lo) = hits.iter().map(|h| h.score).min() else {
+        return;
+    };
+    let hi = hits.iter().map(|h| h.score).max().unwrap_or(lo);
+    let range = (hi - lo) as usize + 1;
+    if hi - lo >= 1 << 16 || range > hits.len() * 4 + 64 {
+        hits.par_sort_by(|a, b| b.score.cmp(&a.score));
+        return;
+    }
+    let mut at = vec![0usize; range + 1];
+    for h in hits.iter() {
+        at[(hi - h.score) as usize + 1] += 1;
+    }
+    for k in 1..at.len() {
+        at[k] += at[k - 1];
+    }
+    let mut out = vec![
+        Hit {
+            record: 0,
+            score: 0
+        };
+        hits.len()
+    ];
+    for h in hits.iter() {
+        let slot = &mut at[(hi - h.score) as usize];
+        out[*slot] = *h;
+        *slot += 1;
+    }
+    *hits = out;
+}
+
+/// Skim's score of each whole needle inside each vocabulary word, computed at most once per
+/// pass and shared by the threads (0: not yet known).
+struct Memo {
+    single: Vec<std::sync::atomic::AtomicU32>,
+}
+
+const SCORE_BIAS: i64 = 1 << 30;
+
+impl Memo {
+    fn new(words: usize) -> Memo {
+        Memo {
+            single: (0..words)
+                .map(|_| std::sync::atomic::AtomicU32::new(0))
+                .collect(),
+        }
+    }
+}
+
+/// One pass of a query over the index.
+struct Pass<'a> {
+    index: &'a Index,
+    terms: &'a [Prepared<'a>],
+    memo: &'a Memo,
+}
+
+/// Per-thread memory of skim's scores for one chunk of the needle in one word.
+type ChunkMemo = FxHashMap<(u32, u8, u8, u8), i64>;
+
+impl Pass<'_> {
+    /// Two phases: every term's cheap test first (signatures, word gate, exact, year), and
+    /// only when the record passes them all, the scores. A query whose last word matches
     /// nothing costs no scoring at all.
-    fn score_prepared(&self, i: usize, terms: &[Prepared]) -> Option<i64> {
-        if let [p] = terms {
+    fn score(&self, i: usize, local: &mut ChunkMemo) -> Option<i64> {
+        if let [p] = self.terms {
             if !p.term.negated {
-                return self.term_eval(i, p, true);
+                return self.term_eval(i, 0, p, true, local);
             }
         }
-        for p in terms {
-            if self.term_eval(i, p, false).is_some() == p.term.negated {
+        for (t, p) in self.terms.iter().enumerate() {
+            if self.term_eval(i, t, p, false, local).is_some() == p.term.negated {
                 return None;
             }
         }
         let mut total = 0;
-        for p in terms.iter().filter(|p| !p.term.negated) {
-            total += self.term_eval(i, p, true).unwrap_or(0);
+        for (t, p) in self
+            .terms
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| !p.term.negated)
+        {
+            total += self.term_eval(i, t, p, true, local).unwrap_or(0);
         }
         Some(total)
     }
 
     /// Whether the term matches record `i` (Some), with its score when `scoring`.
-    fn term_eval(&self, i: usize, p: &Prepared, scoring: bool) -> Option<i64> {
-        let t = p.term;
-        let record = &self.records[i];
-        let eval = |hay: &str| text_eval(hay, p, scoring);
-        match t.field {
-            Field::Year => match t.pattern {
+    fn term_eval(
+        &self,
+        i: usize,
+        t: usize,
+        p: &Prepared,
+        scoring: bool,
+        local: &mut ChunkMemo,
+    ) -> Option<i64> {
+        let ix = self.index;
+        let record = &ix.records[i];
+        let span = &ix.spans[i];
+        let words = |f: usize, to: usize| &ix.tokens[span[f] as usize..span[to] as usize];
+        let range = match p.term.field {
+            Field::Any => Some(words(0, FIELDS)),
+            Field::Title => Some(words(0, 1)),
+            Field::Author => Some(words(1, 2)),
+            Field::Keyword => Some(words(2, 3)),
+            Field::Container => Some(words(3, 4)),
+            Field::Year | Field::Abstract | Field::Findings => None,
+        };
+        if let (Some(tokens), Some(plan)) = (range, &p.plan) {
+            if ix.starts[i] & plan.first_sig == 0 || ix.present[i] & plan.sig != plan.sig {
+                return None;
+            }
+            let found = plan.find(tokens, &ix.vocab)?;
+            if !scoring {
+                return Some(0);
+            }
+            return Some(self.found_score(t, plan, &found, local));
+        }
+        let text_eval = |hay: &str| text_eval(hay, p, scoring);
+        match p.term.field {
+            Field::Year => match p.term.pattern {
                 Pattern::Years(lo, hi) => {
                     let y = record.year?;
                     (lo.is_none_or(|lo| y >= lo) && hi.is_none_or(|hi| y <= hi)).then_some(0)
                 }
-                _ => None,
+                _ => record.year.and_then(|y| text_eval(&y.to_string())),
             },
-            Field::Any => eval(self.all_fields(i)),
-            Field::Title => eval(self.field(i, 0)),
-            Field::Author => eval(self.field(i, 1)),
-            Field::Keyword => eval(self.field(i, 2)),
-            Field::Container => eval(self.field(i, 3)),
-            Field::Abstract => {
-                let mut sections = record.abstract_sections.iter();
-                if scoring {
-                    sections.filter_map(|s| eval(&s.text)).max()
-                } else {
-                    sections.find_map(|s| eval(&s.text))
-                }
-            }
-            Field::Findings => {
+            Field::Abstract | Field::Findings => {
+                let findings = p.term.field == Field::Findings;
                 let mut sections = record.abstract_sections.iter().filter(|s| {
-                    s.label
-                        .as_deref()
-                        .is_some_and(crate::record::is_findings_label)
+                    !findings
+                        || s.label
+                            .as_deref()
+                            .is_some_and(crate::record::is_findings_label)
                 });
                 if scoring {
-                    sections.filter_map(|s| eval(&s.text)).max()
+                    sections.filter_map(|s| text_eval(&s.text)).max()
                 } else {
-                    sections.find_map(|s| eval(&s.text))
+                    sections.find_map(|s| text_eval(&s.text))
+                }
+            }
+            // Exact terms (and fuzzy needles the word gate cannot take) look at each field
+            // item's own text.
+            field => {
+                let title = record.title.as_deref().into_iter();
+                let authors = record.authors.iter().map(|a| a.name.as_str());
+                let keywords = record.keywords.iter().map(String::as_str);
+                let container = record.container.as_deref().into_iter();
+                let year = record.year.map(|y| y.to_string());
+                let items: Vec<&str> = match field {
+                    Field::Title => title.collect(),
+                    Field::Author => authors.collect(),
+                    Field::Keyword => keywords.collect(),
+                    Field::Container => container.collect(),
+                    _ => title
+                        .chain(authors)
+                        .chain(keywords)
+                        .chain(container)
+                        .chain(year.as_deref())
+                        .collect(),
+                };
+                let mut scores = items.into_iter().filter_map(text_eval);
+                if scoring {
+                    scores.max()
+                } else {
+                    scores.next()
                 }
             }
         }
+    }
+
+    /// Skim's score of a gate match: of the word that holds the whole needle, or, for a needle
+    /// spread over several words, the sum of skim's scores of each word's chunk less what the
+    /// later chunks gain by each starting afresh (so a match inside one word ranks first).
+    fn found_score(&self, t: usize, plan: &TokenPlan, found: &Found, local: &mut ChunkMemo) -> i64 {
+        let vocab = &self.index.vocab;
+        if found.chunks.len() == 1 {
+            let (w, _, _) = found.chunks[0];
+            let slot = &self.memo.single[w as usize];
+            let known = slot.load(Ordering::Relaxed);
+            if known != 0 {
+                return known as i64 - SCORE_BIAS;
+            }
+            let s = skim_score(vocab.word(w), &plan.original);
+            slot.store(
+                (s + SCORE_BIAS).clamp(1, u32::MAX as i64) as u32,
+                Ordering::Relaxed,
+            );
+            return s;
+        }
+        let mut total = 0;
+        for &(w, from, to) in &found.chunks {
+            let key = (w, t as u8, from, to);
+            total += *local.entry(key).or_insert_with(|| {
+                let chunk: String = plan.original_chars[from as usize..to as usize]
+                    .iter()
+                    .collect();
+                skim_score(vocab.word(w), &chunk)
+            });
+        }
+        total - CHUNK_PENALTY * (found.chunks.len() as i64 - 1)
+    }
+}
+
+/// What a later chunk of a needle spread over words gains by starting a word of its own: the
+/// first-character bonus (skim's bonus 8 for a word start, doubled) and the gap it skips (3).
+const CHUNK_PENALTY: i64 = 8 + 3;
+
+fn skim_score(word: &str, needle: &str) -> i64 {
+    matcher().fuzzy_match(word, needle).unwrap_or(0)
+}
+
+/// A fuzzy term's needle ready for the word gate over vocabulary words.
+struct TokenPlan {
+    /// The needle as typed, for skim.
+    original: String,
+    original_chars: Vec<char>,
+    /// The needle, case-folded unless the term is case-sensitive.
+    needle: Vec<char>,
+    /// Per first byte of a word: the needle positions whose character it is (for non-ASCII
+    /// first bytes, every non-ASCII position: checked exactly afterwards).
+    by_first: [u64; 256],
+    case_sensitive: bool,
+    /// `sig_bit` of the needle's first character, and of all of them.
+    first_sig: u64,
+    sig: u64,
+}
+
+/// A gate match: each chunk as (word, needle from, needle to), in needle order.
+struct Found {
+    chunks: Vec<(u32, u8, u8)>,
+}
+
+impl TokenPlan {
+    fn new(needle: &str, case_sensitive: bool) -> Option<TokenPlan> {
+        let original_chars: Vec<char> = needle.chars().collect();
+        if original_chars.is_empty()
+            || original_chars.len() > 63
+            || original_chars.iter().any(|c| c.is_whitespace())
+        {
+            return None;
+        }
+        let fold = |c: char| fold_char(c, case_sensitive);
+        let folded: Vec<char> = original_chars.iter().map(|&c| fold(c)).collect();
+        let mut by_first = [0u64; 256];
+        for (i, &c) in folded.iter().enumerate() {
+            let bit = 1u64 << i;
+            if c.is_ascii() {
+                by_first[c as usize] |= bit;
+                if !case_sensitive {
+                    by_first[c.to_ascii_uppercase() as usize] |= bit;
+                }
+            } else {
+                by_first[NON_ASCII as usize] |= bit;
+                by_first[CJK as usize] |= bit;
+            }
+        }
+        Some(TokenPlan {
+            original: needle.to_string(),
+            first_sig: sig_bit(original_chars[0]),
+            sig: original_chars
+                .iter()
+                .map(|&c| sig_bit(c))
+                .fold(0, |a, b| a | b),
+            original_chars,
+            needle: folded,
+            by_first,
+            case_sensitive,
+        })
+    }
+
+    /// The word gate (`WordGate::match_end`'s rule) a word at a time: the earliest match, with
+    /// the chunks that make it up.
+    fn find(&self, tokens: &[u32], vocab: &Vocab) -> Option<Found> {
+        let n = self.needle.len();
+        let mut open = 1u64;
+        // For each opened needle position: the token and position its chunk started at.
+        let mut via = [(0u32, 0u8); 64];
+        for (at, &w) in tokens.iter().enumerate() {
+            let first = vocab.first[w as usize];
+            let mut m = self.by_first[first as usize] & open;
+            if m == 0 {
+                continue;
+            }
+            let word = vocab.word(w);
+            if first >= NON_ASCII {
+                let c = fold_char(word.chars().next().unwrap_or(' '), self.case_sensitive);
+                m &= self
+                    .needle
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, &d)| d == c)
+                    .fold(0, |a, (i, _)| a | 1 << i);
+            }
+            let mut opened = 0u64;
+            while m != 0 {
+                let i = m.trailing_zeros() as usize;
+                m &= m - 1;
+                let k = self.reach(word, i);
+                if i + k == n {
+                    // Walk the chunks back from the last one.
+                    let mut chunks = vec![(w, i as u8, n as u8)];
+                    let mut j = i;
+                    while j > 0 {
+                        let (at, from) = via[j];
+                        chunks.push((tokens[at as usize], from, j as u8));
+                        j = from as usize;
+                    }
+                    chunks.reverse();
+                    return Some(Found { chunks });
+                }
+                // A chunk of two or more characters (or one CJK character) lets the next word
+                // start a new chunk.
+                let lo = if first == CJK { i + 1 } else { i + 2 };
+                for j in lo..=i + k {
+                    if (open | opened) & (1 << j) == 0 {
+                        opened |= 1 << j;
+                        via[j] = (at as u32, i as u8);
+                    }
+                }
+            }
+            open |= opened;
+        }
+        None
+    }
+
+    /// How many needle characters from position `i` on fall in `word` as a chunk: the first
+    /// on the word's first character (known to match), the rest anywhere after it in order.
+    fn reach(&self, word: &str, i: usize) -> usize {
+        let n = self.needle.len();
+        let mut j = i + 1;
+        if word.is_ascii() && self.needle[j.min(n - 1)..].iter().all(char::is_ascii) {
+            for &b in &word.as_bytes()[1..] {
+                if j == n {
+                    break;
+                }
+                let b = if self.case_sensitive {
+                    b
+                } else {
+                    b.to_ascii_lowercase()
+                };
+                if b as u32 == self.needle[j] as u32 {
+                    j += 1;
+                }
+            }
+        } else {
+            for c in word.chars().skip(1) {
+                if j == n {
+                    break;
+                }
+                if fold_char(c, self.case_sensitive) == self.needle[j] {
+                    j += 1;
+                }
+            }
+        }
+        j - i
+    }
+}
+
+fn fold_char(c: char, case_sensitive: bool) -> char {
+    if case_sensitive {
+        c
+    } else if c.is_ascii() {
+        c.to_ascii_lowercase()
+    } else {
+        c.to_lowercase().next().unwrap_or(c)
     }
 }
 
 /// A term ready to run: the query's term with what matching needs precomputed once per pass.
 pub struct Prepared<'q> {
     pub term: &'q Term,
+    /// For fuzzy terms over metadata: the word gate over vocabulary words.
+    plan: Option<TokenPlan>,
     gate: Option<WordGate>,
     /// The same needle inside a single word, to find a short span for skim to score.
     in_one_word: Option<WordGate>,
@@ -250,8 +785,14 @@ impl<'q> Prepared<'q> {
             Pattern::Fuzzy(n) => WordGate::new(n, term.case_sensitive, true),
             _ => None,
         };
+        let plan = match (&term.pattern, term.field) {
+            (Pattern::Fuzzy(_), Field::Abstract | Field::Findings | Field::Year) => None,
+            (Pattern::Fuzzy(n), _) => TokenPlan::new(n, term.case_sensitive),
+            _ => None,
+        };
         Prepared {
             term,
+            plan,
             gate,
             in_one_word,
         }
@@ -717,6 +1258,13 @@ pub struct Outcome {
 /// each of its prefixes).
 const RECENT: usize = 24;
 
+/// A result the worker remembers.
+struct Recent {
+    query: Query,
+    ranked: Arc<Vec<u32>>,
+    ordered: Arc<Vec<u32>>,
+}
+
 /// Matching on a thread of its own, so the UI never waits for it.
 pub struct Worker {
     tx: mpsc::Sender<Request>,
@@ -732,8 +1280,9 @@ impl Worker {
         std::thread::Builder::new()
             .name("litbrowse-search".into())
             .spawn(move || {
-                // Recent results, so deleting back to an earlier query costs nothing.
-                let mut recent: std::collections::VecDeque<(Query, Arc<Vec<u32>>)> =
+                // Recent results, so deleting back to an earlier query costs nothing: the
+                // published (ranked) hits, and the same in record order to narrow within.
+                let mut recent: std::collections::VecDeque<Recent> =
                     std::collections::VecDeque::new();
                 while let Ok(mut req) = rx.recv() {
                     // Only the newest queued request matters.
@@ -742,34 +1291,49 @@ impl Worker {
                     }
                     let started = Instant::now();
                     let generation = req.generation;
-                    if let Some((_, hits)) = recent.iter().find(|(q, _)| *q == req.query) {
+                    if let Some(r) = recent.iter().find(|r| r.query == req.query) {
                         publish(Outcome {
                             generation,
                             query: req.query,
-                            hits: hits.clone(),
+                            hits: r.ranked.clone(),
                             elapsed: started.elapsed(),
                         });
                         continue;
                     }
                     let cancelled = || seen.load(Ordering::Relaxed) != generation;
-                    if let Some(hits) = index.run(
-                        &req.query,
-                        req.within.as_deref().map(|v| v.as_slice()),
-                        &cancelled,
-                    ) {
-                        let hits: Arc<Vec<u32>> =
-                            Arc::new(hits.into_iter().map(|h| h.record).collect());
-                        if recent.len() == RECENT {
-                            recent.pop_back();
-                        }
-                        recent.push_front((req.query.clone(), hits.clone()));
-                        publish(Outcome {
-                            generation,
-                            query: req.query,
-                            hits,
-                            elapsed: started.elapsed(),
-                        });
+                    let within = req.within.as_ref().map(|w| {
+                        recent
+                            .iter()
+                            .find(|r| Arc::ptr_eq(&r.ranked, w))
+                            .map(|r| r.ordered.clone())
+                            .unwrap_or_else(|| {
+                                let mut v = w.to_vec();
+                                v.par_sort_unstable();
+                                Arc::new(v)
+                            })
+                    });
+                    let Some(mut hits) =
+                        index.matches(&req.query, within.as_deref().map(|v| &v[..]), &cancelled)
+                    else {
+                        continue;
+                    };
+                    let ordered: Arc<Vec<u32>> = Arc::new(hits.iter().map(|h| h.record).collect());
+                    rank(&mut hits);
+                    let ranked: Arc<Vec<u32>> = Arc::new(hits.iter().map(|h| h.record).collect());
+                    if recent.len() == RECENT {
+                        recent.pop_back();
                     }
+                    recent.push_front(Recent {
+                        query: req.query.clone(),
+                        ranked: ranked.clone(),
+                        ordered,
+                    });
+                    publish(Outcome {
+                        generation,
+                        query: req.query,
+                        hits: ranked,
+                        elapsed: started.elapsed(),
+                    });
                 }
             })
             .ok();
@@ -847,7 +1411,9 @@ mod tests {
         let mut peer = ids(&ix, "peer");
         peer.sort();
         assert_eq!(peer, vec![0, 2]);
-        assert_eq!(ids(&ix, "pesu"), vec![0, 2]);
+        let mut pesu = ids(&ix, "pesu");
+        pesu.sort();
+        assert_eq!(pesu, vec![0, 2]);
         assert!(ids(&ix, "ering").is_empty());
         assert_eq!(ids(&ix, "yr:2011..2016"), vec![0, 1]);
         assert_eq!(ids(&ix, "fi:'co-production"), vec![1]);
@@ -956,5 +1522,97 @@ mod tests {
         let q = parse("rep").unwrap();
         let pos = highlight(&q, Field::Author, "Émile Repper");
         assert_eq!(pos, vec![6, 7, 8]);
+    }
+}
+
+#[cfg(test)]
+mod token_gate_tests {
+    use super::*;
+    use crate::record::Author;
+
+    fn record(title: &str, authors: &[String], keywords: &[String], year: Option<i32>) -> Record {
+        Record {
+            title: (!title.is_empty()).then(|| title.to_string()),
+            authors: authors
+                .iter()
+                .map(|a| Author {
+                    name: a.clone(),
+                    ..Author::default()
+                })
+                .collect(),
+            keywords: keywords.to_vec(),
+            year,
+            ..Record::default()
+        }
+    }
+
+    /// The metadata as one text, the way the character-at-a-time gate saw it.
+    fn joined(r: &Record) -> String {
+        let names: Vec<&str> = r.authors.iter().map(|a| a.name.as_str()).collect();
+        format!(
+            "{} {} {} {} {}",
+            r.title.as_deref().unwrap_or(""),
+            names.join("; "),
+            r.keywords.join("; "),
+            r.container.as_deref().unwrap_or(""),
+            r.year.map(|y| y.to_string()).unwrap_or_default()
+        )
+    }
+
+    proptest::proptest! {
+        /// The word-at-a-time gate accepts exactly what the character-at-a-time gate accepts
+        /// on the joined text, and the chunks it reports spell the needle.
+        #[test]
+        fn words_gate_agrees_with_characters_gate(
+            title in "[abAB 同-]{0,16}",
+            authors in proptest::collection::vec("[abAB 同]{1,8}", 0..3),
+            keywords in proptest::collection::vec("[ab -]{1,6}", 0..3),
+            year in proptest::option::of(1990i32..2030),
+            needle in "[ab同-]{1,5}",
+            upper in proptest::bool::ANY,
+        ) {
+            let needle = if upper { needle.replacen('a', "A", 1) } else { needle };
+            let case_sensitive = needle.chars().any(char::is_uppercase);
+            let r = record(&title, &authors, &keywords, year);
+            let text = joined(&r);
+            let ix = Index::new(Arc::new(vec![r]));
+            let plan = TokenPlan::new(&needle, case_sensitive).unwrap();
+            let found = plan.find(&ix.tokens, &ix.vocab);
+            let gate = WordGate::new(&needle, case_sensitive, false).unwrap();
+            proptest::prop_assert_eq!(found.is_some(), gate.accepts(&text), "{:?} in {:?}", needle, text);
+            if let Some(f) = found {
+                let spelled: String = f.chunks.iter().map(|&(_, from, to)| {
+                    plan.needle[from as usize..to as usize].iter().collect::<String>()
+                }).collect();
+                proptest::prop_assert_eq!(spelled, plan.needle.iter().collect::<String>());
+                let sig_ok = ix.starts[0] & plan.first_sig != 0 && ix.present[0] & plan.sig == plan.sig;
+                proptest::prop_assert!(sig_ok);
+            }
+        }
+    }
+
+    #[test]
+    fn ranking_is_best_first_then_record_order() {
+        let mut hits: Vec<Hit> = [(0, 5), (1, 9), (2, 5), (3, 9), (4, -2)]
+            .iter()
+            .map(|&(record, score)| Hit { record, score })
+            .collect();
+        rank(&mut hits);
+        let order: Vec<u32> = hits.iter().map(|h| h.record).collect();
+        assert_eq!(order, vec![1, 3, 0, 2, 4]);
+    }
+
+    #[test]
+    fn one_word_match_outranks_a_spread_one() {
+        let ix = Index::new(Arc::new(vec![
+            record("Development of peer work", &[], &[], None),
+            record("Depression care", &[], &[], None),
+        ]));
+        let never = || false;
+        let q = crate::query::parse("dep").unwrap();
+        let hits = ix.run(&q, None, &never).unwrap();
+        assert_eq!(hits.len(), 2);
+        assert_eq!(hits[0].record, 1, "{hits:?}");
+        assert!(hits[0].score > hits[1].score);
     }
 }
