@@ -299,6 +299,10 @@ fn main() {
             v.last().copied().unwrap_or(f64::NAN)
         );
     }
+    if let Ok(path) = std::env::var("BENCH_SAMPLES") {
+        let lines: Vec<String> = every.iter().map(|(t, q)| format!("{t:.2}\t{q}")).collect();
+        let _ = std::fs::write(path, lines.join("\n"));
+    }
     every.sort_by(|a, b| b.0.total_cmp(&a.0));
     let slowest: Vec<String> = every
         .iter()

@@ -18,7 +18,51 @@ use std::time::{Duration, Instant};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Hit {
     pub record: u32,
-    pub score: i64,
+    pub score: i32,
+    /// The score of every term but the last, so a pass that only changes the last term need
+    /// not score the others again.
+    pub rest: i32,
+}
+
+/// Earlier hits to narrow within: the records (in record order), and how many of the query's
+/// leading terms their scores already cover: all of the old query's terms (`total`: the old
+/// score), or all but its last (the old `rest`).
+#[derive(Clone, Copy)]
+pub struct Narrow<'a> {
+    pub hits: &'a [Hit],
+    pub known_terms: usize,
+    pub total: bool,
+}
+
+impl<'a> Narrow<'a> {
+    /// Narrowing from `old`'s hits to `new`: the leading terms the two share.
+    pub fn between(hits: &'a [Hit], old: &Query, new: &Query) -> Narrow<'a> {
+        let same = old
+            .terms
+            .iter()
+            .zip(&new.terms)
+            .take_while(|(a, b)| a == b)
+            .count();
+        if same == old.terms.len() {
+            Narrow {
+                hits,
+                known_terms: same,
+                total: true,
+            }
+        } else if same + 1 == old.terms.len() {
+            Narrow {
+                hits,
+                known_terms: same,
+                total: false,
+            }
+        } else {
+            Narrow {
+                hits,
+                known_terms: 0,
+                total: false,
+            }
+        }
+    }
 }
 
 fn matcher() -> &'static SkimMatcherV2 {
@@ -319,7 +363,21 @@ impl Index {
             }
             w => w,
         };
-        let mut hits = self.matches(query, within, cancelled)?;
+        let earlier: Option<Vec<Hit>> = within.map(|w| {
+            w.iter()
+                .map(|&record| Hit {
+                    record,
+                    score: 0,
+                    rest: 0,
+                })
+                .collect()
+        });
+        let narrow = earlier.as_deref().map(|hits| Narrow {
+            hits,
+            known_terms: 0,
+            total: false,
+        });
+        let mut hits = self.matches(query, narrow, cancelled)?;
         rank(&mut hits);
         Some(hits)
     }
@@ -329,7 +387,7 @@ impl Index {
     pub fn matches(
         &self,
         query: &Query,
-        within: Option<&[u32]>,
+        within: Option<Narrow<'_>>,
         cancelled: &(dyn Fn() -> bool + Sync),
     ) -> Option<Vec<Hit>> {
         const CHUNK: usize = 4096;
@@ -340,30 +398,36 @@ impl Index {
             terms: &prepared,
             memo: &memo,
         };
-        let run_chunk = |chunk: std::ops::Range<usize>, get: &dyn Fn(usize) -> u32| {
-            if cancelled() {
-                return None;
-            }
-            let mut local = FxHashMap::default();
-            Some(
-                chunk
-                    .filter_map(|k| {
-                        let i = get(k);
-                        pass.score(i as usize, &mut local)
-                            .map(|score| Hit { record: i, score })
-                    })
-                    .collect::<Vec<Hit>>(),
-            )
-        };
-        let n = within.map_or(self.len(), <[u32]>::len);
+        let n = within.map_or(self.len(), |w| w.hits.len());
         let parts: Vec<Option<Vec<Hit>>> = (0..n.div_ceil(CHUNK))
             .into_par_iter()
             .map(|c| {
-                let range = c * CHUNK..((c + 1) * CHUNK).min(n);
-                match within {
-                    Some(w) => run_chunk(range, &|k| w[k]),
-                    None => run_chunk(range, &|k| k as u32),
+                if cancelled() {
+                    return None;
                 }
+                let range = c * CHUNK..((c + 1) * CHUNK).min(n);
+                let mut local = Scratch::default();
+                let mut out = Vec::with_capacity(range.len());
+                match within {
+                    Some(w) => {
+                        for h in &w.hits[range] {
+                            let known = if w.known_terms == 0 {
+                                0
+                            } else if w.total {
+                                h.score
+                            } else {
+                                h.rest
+                            };
+                            out.extend(pass.score(h.record, w.known_terms, known, &mut local));
+                        }
+                    }
+                    None => {
+                        for i in range {
+                            out.extend(pass.score(i as u32, 0, 0, &mut local));
+                        }
+                    }
+                }
+                Some(out)
             })
             .collect();
         let mut hits = Vec::with_capacity(parts.iter().flatten().map(Vec::len).sum());
@@ -385,26 +449,27 @@ impl Index {
             terms: &prepared,
             memo: &memo,
         }
-        .score(i, &mut FxHashMap::default())
+        .score(i as u32, 0, 0, &mut Scratch::default())
+        .map(|h| h.score as i64)
     }
 }
 
 /// Best first, ties in the order given (record order for a pass): a counting sort on the score
 /// when the scores span a modest range (they nearly always do: a few hundred values), else a
 /// comparison sort.
-fn rank(hits: &mut Vec<Hit>) {
-    let Some(lo) = hits.iter().map(|h| h.score).min() else {
+pub fn rank(hits: &mut Vec<Hit>) {
+    let Some(lo) = hits.iter().map(|h| h.score as i64).min() else {
         return;
     };
-    let hi = hits.iter().map(|h| h.score).max().unwrap_or(lo);
-    let range = (hi - lo) as usize + 1;
-    if hi - lo >= 1 << 16 || range > hits.len() * 4 + 64 {
+    let hi = hits.iter().map(|h| h.score as i64).max().unwrap_or(lo);
+    if hi - lo >= 1 << 16 || (hi - lo) as usize > hits.len() * 4 + 64 {
         hits.par_sort_by(|a, b| b.score.cmp(&a.score));
         return;
     }
-    let mut at = vec![0usize; range + 1];
+    let slot_of = |h: &Hit| (hi - h.score as i64) as usize;
+    let mut at = vec![0usize; (hi - lo) as usize + 2];
     for h in hits.iter() {
-        at[(hi - h.score) as usize + 1] += 1;
+        at[slot_of(h) + 1] += 1;
     }
     for k in 1..at.len() {
         at[k] += at[k - 1];
@@ -412,12 +477,13 @@ fn rank(hits: &mut Vec<Hit>) {
     let mut out = vec![
         Hit {
             record: 0,
-            score: 0
+            score: 0,
+            rest: 0,
         };
         hits.len()
     ];
     for h in hits.iter() {
-        let slot = &mut at[(hi - h.score) as usize];
+        let slot = &mut at[slot_of(h)];
         out[*slot] = *h;
         *slot += 1;
     }
@@ -450,33 +516,47 @@ struct Pass<'a> {
 }
 
 /// Per-thread memory of skim's scores for one chunk of the needle in one word.
-type ChunkMemo = FxHashMap<(u32, u8, u8, u8), i64>;
+/// Per-thread scratch of a pass: skim's scores for one chunk of a needle in one word, and the
+/// chunks of the match at hand.
+#[derive(Default)]
+struct Scratch {
+    memo: FxHashMap<(u32, u8, u8, u8), i64>,
+    chunks: Vec<(u32, u8, u8)>,
+}
 
 impl Pass<'_> {
-    /// Two phases: every term's cheap test first (signatures, word gate, exact, year), and
-    /// only when the record passes them all, the scores. A query whose last word matches
-    /// nothing costs no scoring at all.
-    fn score(&self, i: usize, local: &mut ChunkMemo) -> Option<i64> {
-        if let [p] = self.terms {
-            if !p.term.negated {
-                return self.term_eval(i, 0, p, true, local);
-            }
-        }
-        for (t, p) in self.terms.iter().enumerate() {
-            if self.term_eval(i, t, p, false, local).is_some() == p.term.negated {
+    /// The sum of the terms' scores when every term holds. Scoring a word costs about what
+    /// testing it does (a memo look-up), so each term is tested and scored in one go.
+    fn score(
+        &self,
+        record: u32,
+        known_terms: usize,
+        known: i32,
+        local: &mut Scratch,
+    ) -> Option<Hit> {
+        // The last term first: it is the one being typed, and when a pass narrows the
+        // previous hits, the only one that can fail.
+        let i = record as usize;
+        let mut total = known as i64;
+        let mut last = 0;
+        let n = self.terms.len();
+        for (t, p) in self.terms.iter().enumerate().skip(known_terms).rev() {
+            let s = self.term_eval(i, t, p, !p.term.negated, local);
+            if s.is_some() == p.term.negated {
                 return None;
             }
+            let s = s.unwrap_or(0);
+            total += s;
+            if t + 1 == n {
+                last = s;
+            }
         }
-        let mut total = 0;
-        for (t, p) in self
-            .terms
-            .iter()
-            .enumerate()
-            .filter(|(_, p)| !p.term.negated)
-        {
-            total += self.term_eval(i, t, p, true, local).unwrap_or(0);
-        }
-        Some(total)
+        let clamp = |s: i64| s.clamp(i32::MIN as i64, i32::MAX as i64) as i32;
+        Some(Hit {
+            record,
+            score: clamp(total),
+            rest: clamp(total - last),
+        })
     }
 
     /// Whether the term matches record `i` (Some), with its score when `scoring`.
@@ -486,7 +566,7 @@ impl Pass<'_> {
         t: usize,
         p: &Prepared,
         scoring: bool,
-        local: &mut ChunkMemo,
+        local: &mut Scratch,
     ) -> Option<i64> {
         let ix = self.index;
         let record = &ix.records[i];
@@ -504,7 +584,7 @@ impl Pass<'_> {
             if ix.starts[i] & plan.first_sig == 0 || ix.present[i] & plan.sig != plan.sig {
                 return None;
             }
-            let found = plan.find(tokens, &ix.vocab)?;
+            let found = plan.find(tokens, &ix.vocab, &mut local.chunks)?;
             if !scoring {
                 return Some(0);
             }
@@ -566,33 +646,35 @@ impl Pass<'_> {
     /// Skim's score of a gate match: of the word that holds the whole needle, or, for a needle
     /// spread over several words, the sum of skim's scores of each word's chunk less what the
     /// later chunks gain by each starting afresh (so a match inside one word ranks first).
-    fn found_score(&self, t: usize, plan: &TokenPlan, found: &Found, local: &mut ChunkMemo) -> i64 {
+    fn found_score(&self, t: usize, plan: &TokenPlan, found: &Found, local: &mut Scratch) -> i64 {
         let vocab = &self.index.vocab;
-        if found.chunks.len() == 1 {
-            let (w, _, _) = found.chunks[0];
-            let slot = &self.memo.single[w as usize];
-            let known = slot.load(Ordering::Relaxed);
-            if known != 0 {
-                return known as i64 - SCORE_BIAS;
+        let chunks = match found {
+            Found::Chunks => &local.chunks,
+            &Found::Word(w) => {
+                let slot = &self.memo.single[w as usize];
+                let known = slot.load(Ordering::Relaxed);
+                if known != 0 {
+                    return known as i64 - SCORE_BIAS;
+                }
+                let s = skim_score(vocab.word(w), &plan.original);
+                slot.store(
+                    (s + SCORE_BIAS).clamp(1, u32::MAX as i64) as u32,
+                    Ordering::Relaxed,
+                );
+                return s;
             }
-            let s = skim_score(vocab.word(w), &plan.original);
-            slot.store(
-                (s + SCORE_BIAS).clamp(1, u32::MAX as i64) as u32,
-                Ordering::Relaxed,
-            );
-            return s;
-        }
+        };
         let mut total = 0;
-        for &(w, from, to) in &found.chunks {
+        for &(w, from, to) in chunks {
             let key = (w, t as u8, from, to);
-            total += *local.entry(key).or_insert_with(|| {
+            total += *local.memo.entry(key).or_insert_with(|| {
                 let chunk: String = plan.original_chars[from as usize..to as usize]
                     .iter()
                     .collect();
                 skim_score(vocab.word(w), &chunk)
             });
         }
-        total - CHUNK_PENALTY * (found.chunks.len() as i64 - 1)
+        total - CHUNK_PENALTY * (chunks.len() as i64 - 1)
     }
 }
 
@@ -611,6 +693,7 @@ struct TokenPlan {
     original_chars: Vec<char>,
     /// The needle, case-folded unless the term is case-sensitive.
     needle: Vec<char>,
+    ascii: bool,
     /// Per first byte of a word: the needle positions whose character it is (for non-ASCII
     /// first bytes, every non-ASCII position: checked exactly afterwards).
     by_first: [u64; 256],
@@ -620,9 +703,12 @@ struct TokenPlan {
     sig: u64,
 }
 
-/// A gate match: each chunk as (word, needle from, needle to), in needle order.
-struct Found {
-    chunks: Vec<(u32, u8, u8)>,
+/// A gate match: the word that holds the whole needle (nearly always), or each chunk as
+/// (word, needle from, needle to), in needle order.
+enum Found {
+    Word(u32),
+    /// The chunks are in the scratch `find` was given, last first.
+    Chunks,
 }
 
 impl TokenPlan {
@@ -657,6 +743,7 @@ impl TokenPlan {
                 .map(|&c| sig_bit(c))
                 .fold(0, |a, b| a | b),
             original_chars,
+            ascii: folded.iter().all(char::is_ascii),
             needle: folded,
             by_first,
             case_sensitive,
@@ -665,11 +752,18 @@ impl TokenPlan {
 
     /// The word gate (`WordGate::match_end`'s rule) a word at a time: the earliest match, with
     /// the chunks that make it up.
-    fn find(&self, tokens: &[u32], vocab: &Vocab) -> Option<Found> {
+    fn find(
+        &self,
+        tokens: &[u32],
+        vocab: &Vocab,
+        chunks: &mut Vec<(u32, u8, u8)>,
+    ) -> Option<Found> {
         let n = self.needle.len();
         let mut open = 1u64;
-        // For each opened needle position: the token and position its chunk started at.
+        // For each opened needle position: the token and position its chunk started at (only
+        // the entries of positions opened in this call are read).
         let mut via = [(0u32, 0u8); 64];
+        let via = &mut via[..n];
         for (at, &w) in tokens.iter().enumerate() {
             let first = vocab.first[w as usize];
             let mut m = self.by_first[first as usize] & open;
@@ -692,16 +786,19 @@ impl TokenPlan {
                 m &= m - 1;
                 let k = self.reach(word, i);
                 if i + k == n {
+                    if i == 0 {
+                        return Some(Found::Word(w));
+                    }
                     // Walk the chunks back from the last one.
-                    let mut chunks = vec![(w, i as u8, n as u8)];
+                    chunks.clear();
+                    chunks.push((w, i as u8, n as u8));
                     let mut j = i;
                     while j > 0 {
                         let (at, from) = via[j];
                         chunks.push((tokens[at as usize], from, j as u8));
                         j = from as usize;
                     }
-                    chunks.reverse();
-                    return Some(Found { chunks });
+                    return Some(Found::Chunks);
                 }
                 // A chunk of two or more characters (or one CJK character) lets the next word
                 // start a new chunk.
@@ -723,7 +820,7 @@ impl TokenPlan {
     fn reach(&self, word: &str, i: usize) -> usize {
         let n = self.needle.len();
         let mut j = i + 1;
-        if word.is_ascii() && self.needle[j.min(n - 1)..].iter().all(char::is_ascii) {
+        if self.ascii && word.is_ascii() {
             for &b in &word.as_bytes()[1..] {
                 if j == n {
                     break;
@@ -1262,7 +1359,7 @@ const RECENT: usize = 24;
 struct Recent {
     query: Query,
     ranked: Arc<Vec<u32>>,
-    ordered: Arc<Vec<u32>>,
+    ordered: Arc<Vec<Hit>>,
 }
 
 /// Matching on a thread of its own, so the UI never waits for it.
@@ -1301,23 +1398,39 @@ impl Worker {
                         continue;
                     }
                     let cancelled = || seen.load(Ordering::Relaxed) != generation;
-                    let within = req.within.as_ref().map(|w| {
-                        recent
-                            .iter()
-                            .find(|r| Arc::ptr_eq(&r.ranked, w))
-                            .map(|r| r.ordered.clone())
-                            .unwrap_or_else(|| {
+                    // Narrowing: within the earlier result's hits in record order, with their
+                    // scores, when the worker still has it; else within the records given.
+                    let earlier = req.within.as_ref().map(|w| {
+                        match recent.iter().find(|r| Arc::ptr_eq(&r.ranked, w)) {
+                            Some(r) => (r.ordered.clone(), Some(r.query.clone())),
+                            None => {
                                 let mut v = w.to_vec();
                                 v.par_sort_unstable();
-                                Arc::new(v)
-                            })
+                                let hits = v
+                                    .into_iter()
+                                    .map(|record| Hit {
+                                        record,
+                                        score: 0,
+                                        rest: 0,
+                                    })
+                                    .collect();
+                                (Arc::new(hits), None)
+                            }
+                        }
                     });
-                    let Some(mut hits) =
-                        index.matches(&req.query, within.as_deref().map(|v| &v[..]), &cancelled)
-                    else {
+                    let narrow = earlier.as_ref().map(|(hits, old)| match old {
+                        Some(old) => Narrow::between(hits, old, &req.query),
+                        None => Narrow {
+                            hits,
+                            known_terms: 0,
+                            total: false,
+                        },
+                    });
+                    let Some(hits) = index.matches(&req.query, narrow, &cancelled) else {
                         continue;
                     };
-                    let ordered: Arc<Vec<u32>> = Arc::new(hits.iter().map(|h| h.record).collect());
+                    let ordered = Arc::new(hits);
+                    let mut hits = ordered.to_vec();
                     rank(&mut hits);
                     let ranked: Arc<Vec<u32>> = Arc::new(hits.iter().map(|h| h.record).collect());
                     if recent.len() == RECENT {
@@ -1577,11 +1690,16 @@ mod token_gate_tests {
             let text = joined(&r);
             let ix = Index::new(Arc::new(vec![r]));
             let plan = TokenPlan::new(&needle, case_sensitive).unwrap();
-            let found = plan.find(&ix.tokens, &ix.vocab);
+            let mut scratch = Vec::new();
+            let found = plan.find(&ix.tokens, &ix.vocab, &mut scratch);
             let gate = WordGate::new(&needle, case_sensitive, false).unwrap();
             proptest::prop_assert_eq!(found.is_some(), gate.accepts(&text), "{:?} in {:?}", needle, text);
             if let Some(f) = found {
-                let spelled: String = f.chunks.iter().map(|&(_, from, to)| {
+                let chunks = match f {
+                    Found::Word(w) => vec![(w, 0, plan.needle.len() as u8)],
+                    Found::Chunks => scratch.iter().rev().copied().collect(),
+                };
+                let spelled: String = chunks.iter().map(|&(_, from, to)| {
                     plan.needle[from as usize..to as usize].iter().collect::<String>()
                 }).collect();
                 proptest::prop_assert_eq!(spelled, plan.needle.iter().collect::<String>());
@@ -1595,11 +1713,55 @@ mod token_gate_tests {
     fn ranking_is_best_first_then_record_order() {
         let mut hits: Vec<Hit> = [(0, 5), (1, 9), (2, 5), (3, 9), (4, -2)]
             .iter()
-            .map(|&(record, score)| Hit { record, score })
+            .map(|&(record, score)| Hit {
+                record,
+                score,
+                rest: 0,
+            })
             .collect();
         rank(&mut hits);
         let order: Vec<u32> = hits.iter().map(|h| h.record).collect();
         assert_eq!(order, vec![1, 3, 0, 2, 4]);
+    }
+
+    /// Narrowing with the earlier scores kept gives what a fresh pass gives, for a query that
+    /// grows a term, changes its last term, or adds a negated one.
+    #[test]
+    fn narrowing_with_known_scores_is_exact() {
+        let ix = Index::new(Arc::new(vec![
+            record(
+                "Peer support in teams",
+                &["Julie Repper".into()],
+                &[],
+                Some(2012),
+            ),
+            record(
+                "Supported peer work",
+                &["Sue Pearl".into()],
+                &[],
+                Some(2016),
+            ),
+            record("Peers", &["Ann Super".into()], &["support".into()], None),
+            record("Community", &["Kris Deering".into()], &[], Some(2010)),
+        ]));
+        let never = || false;
+        for (old, new) in [
+            ("pe", "pe su"),
+            ("pe su", "pe sup"),
+            ("peer s", "peer su !2016"),
+            ("su", "sup pe"),
+        ] {
+            let (old, new) = (
+                crate::query::parse(old).unwrap(),
+                crate::query::parse(new).unwrap(),
+            );
+            let earlier = ix.matches(&old, None, &never).unwrap();
+            let narrow = Narrow::between(&earlier, &old, &new);
+            let mut narrowed = ix.matches(&new, Some(narrow), &never).unwrap();
+            rank(&mut narrowed);
+            let fresh = ix.run(&new, None, &never).unwrap();
+            assert_eq!(narrowed, fresh, "{old:?} -> {new:?}");
+        }
     }
 
     #[test]

@@ -1,0 +1,56 @@
+// Dev-only: time single passes over a cached library (min of runs).
+use litbrowse::cache::{Cache, Tracker};
+use litbrowse::search::{Index, Narrow};
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+use std::sync::Arc;
+use std::time::Instant;
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let ris = std::path::PathBuf::from(&args[1]);
+    let cache = Cache {
+        dir: std::path::PathBuf::from(&args[2]),
+        min_bytes: 0,
+    };
+    let silent = |_| {};
+    let (_, rep, parsed) = cache.load(&ris, "x", &Tracker::new(&silent));
+    let lib = litbrowse::library::assemble(vec![(rep, parsed)]);
+    let records = Arc::new(lib.records);
+    let t = Instant::now();
+    let index = Index::new(records.clone());
+    eprintln!("index {:?} vocab {}", t.elapsed(), index.vocabulary());
+    let never = || false;
+    for pair in args[3..].iter() {
+        let (prev, q) = pair.split_once('>').unwrap_or(("", pair));
+        let pq = litbrowse::query::parse(prev).unwrap();
+        let within = if prev.is_empty() {
+            None
+        } else {
+            Some(index.matches(&pq, None, &never).unwrap())
+        };
+        let qq = litbrowse::query::parse(q).unwrap();
+        let mut best = f64::MAX;
+        let mut n = 0;
+        for _ in 0..std::env::var("REPS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(5)
+        {
+            let t = Instant::now();
+            let mut h = index
+                .matches(
+                    &qq,
+                    within.as_deref().map(|w| Narrow::between(w, &pq, &qq)),
+                    &never,
+                )
+                .unwrap();
+            litbrowse::search::rank(&mut h);
+            best = best.min(t.elapsed().as_secs_f64() * 1000.0);
+            n = h.len();
+        }
+        eprintln!(
+            "{pair:>24}: {best:8.1} ms  within {:>8}  hits {n}",
+            within.as_ref().map_or(0, |w| w.len())
+        );
+    }
+}
