@@ -5,6 +5,18 @@ use litbrowse::search::{Index, Narrow};
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use std::sync::Arc;
 use std::time::Instant;
+fn cpu_ms() -> f64 {
+    let s = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    let f: Vec<&str> = s
+        .rsplit(')')
+        .next()
+        .unwrap_or("")
+        .split_whitespace()
+        .collect();
+    let t: f64 = f.get(11).and_then(|v| v.parse().ok()).unwrap_or(0.0)
+        + f.get(12).and_then(|v| v.parse().ok()).unwrap_or(0.0);
+    t * 10.0
+}
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let ris = std::path::PathBuf::from(&args[1]);
@@ -30,12 +42,15 @@ fn main() {
         };
         let qq = litbrowse::query::parse(q).unwrap();
         let mut best = f64::MAX;
+        let c0 = cpu_ms();
+        let mut reps = 0;
         let mut n = 0;
         for _ in 0..std::env::var("REPS")
             .ok()
             .and_then(|v| v.parse().ok())
             .unwrap_or(5)
         {
+            reps += 1;
             let t = Instant::now();
             let mut h = index
                 .matches(
@@ -48,8 +63,9 @@ fn main() {
             best = best.min(t.elapsed().as_secs_f64() * 1000.0);
             n = h.len();
         }
+        let cpu = (cpu_ms() - c0) / reps as f64;
         eprintln!(
-            "{pair:>24}: {best:8.1} ms  within {:>8}  hits {n}",
+            "{pair:>24}: {best:8.1} ms  cpu {cpu:6.1} ms  within {:>8}  hits {n}",
             within.as_ref().map_or(0, |w| w.len())
         );
     }

@@ -391,12 +391,14 @@ impl Index {
         cancelled: &(dyn Fn() -> bool + Sync),
     ) -> Option<Vec<Hit>> {
         const CHUNK: usize = 4096;
-        let prepared: Vec<Prepared> = query.terms.iter().map(Prepared::new).collect();
-        let memo = Memo::new(self.vocab.len());
+        let prepared: Vec<Prepared> = query
+            .terms
+            .iter()
+            .map(|t| Prepared::new(t, self.vocab.len()))
+            .collect();
         let pass = Pass {
             index: self,
             terms: &prepared,
-            memo: &memo,
         };
         let n = within.map_or(self.len(), |w| w.hits.len());
         let parts: Vec<Option<Vec<Hit>>> = (0..n.div_ceil(CHUNK))
@@ -442,12 +444,14 @@ impl Index {
 
     /// The record's score when every term holds, else None.
     pub fn score(&self, i: usize, query: &Query) -> Option<i64> {
-        let prepared: Vec<Prepared> = query.terms.iter().map(Prepared::new).collect();
-        let memo = Memo::new(self.vocab.len());
+        let prepared: Vec<Prepared> = query
+            .terms
+            .iter()
+            .map(|t| Prepared::new(t, self.vocab.len()))
+            .collect();
         Pass {
             index: self,
             terms: &prepared,
-            memo: &memo,
         }
         .score(i as u32, 0, 0, &mut Scratch::default())
         .map(|h| h.score as i64)
@@ -490,10 +494,12 @@ pub fn rank(hits: &mut Vec<Hit>) {
     *hits = out;
 }
 
-/// Skim's score of each whole needle inside each vocabulary word, computed at most once per
-/// pass and shared by the threads (0: not yet known).
+/// What one term's pass learns about each vocabulary word, computed at most once and shared
+/// by the threads (0: not yet known): skim's score of the whole needle in the word, and how
+/// many needle characters the word holds from the needle's start (plus one).
 struct Memo {
     single: Vec<std::sync::atomic::AtomicU32>,
+    reach: Vec<std::sync::atomic::AtomicU8>,
 }
 
 const SCORE_BIAS: i64 = 1 << 30;
@@ -504,6 +510,9 @@ impl Memo {
             single: (0..words)
                 .map(|_| std::sync::atomic::AtomicU32::new(0))
                 .collect(),
+            reach: (0..words)
+                .map(|_| std::sync::atomic::AtomicU8::new(0))
+                .collect(),
         }
     }
 }
@@ -512,7 +521,6 @@ impl Memo {
 struct Pass<'a> {
     index: &'a Index,
     terms: &'a [Prepared<'a>],
-    memo: &'a Memo,
 }
 
 /// Per-thread memory of skim's scores for one chunk of the needle in one word.
@@ -651,7 +659,7 @@ impl Pass<'_> {
         let chunks = match found {
             Found::Chunks => &local.chunks,
             &Found::Word(w) => {
-                let slot = &self.memo.single[w as usize];
+                let slot = &plan.memo.single[w as usize];
                 let known = slot.load(Ordering::Relaxed);
                 if known != 0 {
                     return known as i64 - SCORE_BIAS;
@@ -701,6 +709,7 @@ struct TokenPlan {
     /// `sig_bit` of the needle's first character, and of all of them.
     first_sig: u64,
     sig: u64,
+    memo: Memo,
 }
 
 /// A gate match: the word that holds the whole needle (nearly always), or each chunk as
@@ -712,7 +721,7 @@ enum Found {
 }
 
 impl TokenPlan {
-    fn new(needle: &str, case_sensitive: bool) -> Option<TokenPlan> {
+    fn new(needle: &str, case_sensitive: bool, words: usize) -> Option<TokenPlan> {
         let original_chars: Vec<char> = needle.chars().collect();
         if original_chars.is_empty()
             || original_chars.len() > 63
@@ -744,6 +753,7 @@ impl TokenPlan {
                 .fold(0, |a, b| a | b),
             original_chars,
             ascii: folded.iter().all(char::is_ascii),
+            memo: Memo::new(words),
             needle: folded,
             by_first,
             case_sensitive,
@@ -784,7 +794,20 @@ impl TokenPlan {
             while m != 0 {
                 let i = m.trailing_zeros() as usize;
                 m &= m - 1;
-                let k = self.reach(word, i);
+                let k = if i == 0 {
+                    // Nearly every word reached is entered at the needle's start: remember.
+                    let slot = &self.memo.reach[w as usize];
+                    match slot.load(Ordering::Relaxed) {
+                        0 => {
+                            let k = self.reach(word, 0);
+                            slot.store(k as u8 + 1, Ordering::Relaxed);
+                            k
+                        }
+                        known => known as usize - 1,
+                    }
+                } else {
+                    self.reach(word, i)
+                };
                 if i + k == n {
                     if i == 0 {
                         return Some(Found::Word(w));
@@ -869,7 +892,8 @@ pub struct Prepared<'q> {
 }
 
 impl<'q> Prepared<'q> {
-    pub fn new(term: &'q Term) -> Prepared<'q> {
+    /// `words`: the size of the vocabulary the term will be matched against.
+    pub fn new(term: &'q Term, words: usize) -> Prepared<'q> {
         let gate = match &term.pattern {
             Pattern::Fuzzy(n) => WordGate::new(
                 n,
@@ -884,7 +908,7 @@ impl<'q> Prepared<'q> {
         };
         let plan = match (&term.pattern, term.field) {
             (Pattern::Fuzzy(_), Field::Abstract | Field::Findings | Field::Year) => None,
-            (Pattern::Fuzzy(n), _) => TokenPlan::new(n, term.case_sensitive),
+            (Pattern::Fuzzy(n), _) => TokenPlan::new(n, term.case_sensitive, words),
             _ => None,
         };
         Prepared {
@@ -1689,7 +1713,7 @@ mod token_gate_tests {
             let r = record(&title, &authors, &keywords, year);
             let text = joined(&r);
             let ix = Index::new(Arc::new(vec![r]));
-            let plan = TokenPlan::new(&needle, case_sensitive).unwrap();
+            let plan = TokenPlan::new(&needle, case_sensitive, ix.vocab.len()).unwrap();
             let mut scratch = Vec::new();
             let found = plan.find(&ix.tokens, &ix.vocab, &mut scratch);
             let gate = WordGate::new(&needle, case_sensitive, false).unwrap();
