@@ -504,14 +504,25 @@ fn read_in_pieces(
     let mut first = true;
     let mut eof = false;
     let mut out = Parsed::default();
+    // Piece buffers are reused: a fresh 8 MB buffer per piece meant page faults on as many
+    // bytes as the file has, and growing it by doubling copied it several times.
+    let mut pool: Vec<Vec<u8>> = Vec::new();
     while !(eof && carry.is_empty()) {
         let mut batch: Vec<(Vec<u8>, usize, bool)> = Vec::new();
         while batch.len() < threads * 2 && !(eof && carry.is_empty()) {
-            let mut piece = std::mem::take(&mut carry);
+            let mut piece = pool.pop().unwrap_or_default();
+            piece.clear();
+            if piece.capacity() < carry.len() {
+                std::mem::swap(&mut piece, &mut carry);
+            } else {
+                piece.extend_from_slice(&carry);
+                carry.clear();
+            }
             loop {
                 if piece.len() < piece_bytes && !eof {
-                    let want = (piece_bytes - piece.len()) as u64;
-                    match (&mut file).take(want).read_to_end(&mut piece) {
+                    let want = piece_bytes - piece.len();
+                    piece.reserve(want);
+                    match (&mut file).take(want as u64).read_to_end(&mut piece) {
                         Ok(0) => eof = true,
                         Ok(_) => {}
                         Err(e) => return cannot_read(shown, e),
@@ -523,13 +534,14 @@ fn read_in_pieces(
                 }
                 match last_record_start(&piece, format) {
                     Some(at) => {
-                        carry = piece.split_off(at);
+                        carry.extend_from_slice(&piece[at..]);
+                        piece.truncate(at);
                         break;
                     }
                     // One record larger than a piece: read on.
                     None => {
-                        let want = piece_bytes as u64;
-                        match (&mut file).take(want).read_to_end(&mut piece) {
+                        piece.reserve(piece_bytes);
+                        match (&mut file).take(piece_bytes as u64).read_to_end(&mut piece) {
                             Ok(0) => eof = true,
                             Ok(_) => {}
                             Err(e) => return cannot_read(shown, e),
@@ -551,7 +563,7 @@ fn read_in_pieces(
                 p
             })
             .collect();
-        drop(batch);
+        pool.extend(batch.into_iter().map(|(bytes, _, _)| bytes));
         if out.records.capacity() == 0 {
             // Room for the whole file, estimated from the first batch, so the list of records
             // is not copied as it grows (at 1M records each copy is 600 MB); capacity that is
