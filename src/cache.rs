@@ -23,7 +23,9 @@ use std::time::{Duration, Instant, UNIX_EPOCH};
 /// Files smaller than this parse faster than a cache entry can be checked and read.
 pub const MIN_BYTES: u64 = 1 << 20;
 const MAGIC: &[u8; 8] = b"LBCACHE1";
-const CHUNK_RECORDS: usize = 16_384;
+/// Records per independently decoded chunk: small enough that the chunks being decoded at
+/// once (two per thread) add little to the peak memory of a warm start.
+const CHUNK_RECORDS: usize = 4096;
 /// Size of one piece of a large file handed to a parser thread.
 const PIECE_BYTES: usize = 8 << 20;
 
@@ -279,7 +281,8 @@ fn read_blob(f: &mut impl Read, limit: u64) -> Option<(u64, Vec<u8>)> {
     if len > limit {
         return None;
     }
-    let mut buf = Vec::new();
+    // Sized up front: growing a chunk's buffer by doubling copied it several times.
+    let mut buf = Vec::with_capacity(usize::try_from(len).ok()?);
     f.take(len).read_to_end(&mut buf).ok()?;
     (buf.len() as u64 == len).then_some((sum, buf))
 }
@@ -423,7 +426,9 @@ fn write_entry(
                 write_blob(&mut w, &b)?;
             }
         }
-        w.into_inner().map_err(|e| e.into_error())?.sync_all()?;
+        // No fsync: waiting for 1.7 GB to reach the disk would double a cold start, and an
+        // entry torn by a crash fails its checksums and is parsed again.
+        w.into_inner().map_err(|e| e.into_error())?;
         std::fs::rename(&tmp, entry)
     })();
     if result.is_err() {
@@ -486,24 +491,38 @@ fn read_in_pieces(
         if let Err(e) = file.read_to_end(&mut head) {
             return cannot_read(shown, e);
         }
-        let result = library::parse_bytes(shown, &head);
+        let mut result = library::parse_bytes(shown, &head);
+        library::prepare(&mut result.1.records);
         tracker.advance(head.len() as u64, result.1.records.len());
         return result;
     };
     let threads = rayon::current_num_threads().max(1);
+    let size = file.metadata().map_or(0, |m| m.len());
     let mut carry = head;
+    let mut bytes_read: u64 = 0;
     let mut lines_before = 0;
     let mut first = true;
     let mut eof = false;
     let mut out = Parsed::default();
+    // Piece buffers are reused: a fresh 8 MB buffer per piece meant page faults on as many
+    // bytes as the file has, and growing it by doubling copied it several times.
+    let mut pool: Vec<Vec<u8>> = Vec::new();
     while !(eof && carry.is_empty()) {
         let mut batch: Vec<(Vec<u8>, usize, bool)> = Vec::new();
         while batch.len() < threads * 2 && !(eof && carry.is_empty()) {
-            let mut piece = std::mem::take(&mut carry);
+            let mut piece = pool.pop().unwrap_or_default();
+            piece.clear();
+            if piece.capacity() < carry.len() {
+                std::mem::swap(&mut piece, &mut carry);
+            } else {
+                piece.extend_from_slice(&carry);
+                carry.clear();
+            }
             loop {
                 if piece.len() < piece_bytes && !eof {
-                    let want = (piece_bytes - piece.len()) as u64;
-                    match (&mut file).take(want).read_to_end(&mut piece) {
+                    let want = piece_bytes - piece.len();
+                    piece.reserve(want);
+                    match (&mut file).take(want as u64).read_to_end(&mut piece) {
                         Ok(0) => eof = true,
                         Ok(_) => {}
                         Err(e) => return cannot_read(shown, e),
@@ -515,13 +534,14 @@ fn read_in_pieces(
                 }
                 match last_record_start(&piece, format) {
                     Some(at) => {
-                        carry = piece.split_off(at);
+                        carry.extend_from_slice(&piece[at..]);
+                        piece.truncate(at);
                         break;
                     }
                     // One record larger than a piece: read on.
                     None => {
-                        let want = piece_bytes as u64;
-                        match (&mut file).take(want).read_to_end(&mut piece) {
+                        piece.reserve(piece_bytes);
+                        match (&mut file).take(piece_bytes as u64).read_to_end(&mut piece) {
                             Ok(0) => eof = true,
                             Ok(_) => {}
                             Err(e) => return cannot_read(shown, e),
@@ -530,6 +550,7 @@ fn read_in_pieces(
                 }
             }
             let lines = memchr::memchr_iter(b'\n', &piece).count();
+            bytes_read += piece.len() as u64;
             batch.push((piece, lines_before, first));
             lines_before += lines;
             first = false;
@@ -542,6 +563,16 @@ fn read_in_pieces(
                 p
             })
             .collect();
+        pool.extend(batch.into_iter().map(|(bytes, _, _)| bytes));
+        if out.records.capacity() == 0 {
+            // Room for the whole file, estimated from the first batch, so the list of records
+            // is not copied as it grows (at 1M records each copy is 600 MB); capacity that is
+            // never filled is never touched, so costs no memory.
+            let n: usize = parsed.iter().map(|p| p.records.len()).sum();
+            let estimate = u128::from(size) * n as u128 / u128::from(bytes_read.max(1));
+            out.records
+                .reserve((estimate as usize).saturating_add(estimate as usize / 8 + 64));
+        }
         for mut p in parsed {
             out.records.append(&mut p.records);
             for d in p.diagnostics {
@@ -612,6 +643,7 @@ fn parse_piece(
     for r in &mut parsed.records {
         r.source.line += lines_before;
     }
+    library::prepare(&mut parsed.records);
     parsed.diagnostics = diagnostics;
     parsed
 }
@@ -707,7 +739,8 @@ mod tests {
         std::fs::write(&file, ris(0, 51)).unwrap();
         let (o4, rep4, p4) = cache.load(&file, "lib.ris", &silent());
         assert_eq!(o4, Outcome::Stored, "a changed file must be parsed again");
-        let fresh = library::parse_bytes("lib.ris", &std::fs::read(&file).unwrap());
+        let mut fresh = library::parse_bytes("lib.ris", &std::fs::read(&file).unwrap());
+        library::prepare(&mut fresh.1.records);
         assert_eq!(rep4, fresh.0);
         assert_eq!(p4.records, fresh.1.records);
         assert_eq!(cache.load(&file, "lib.ris", &silent()).0, Outcome::Hit);
@@ -786,7 +819,8 @@ mod tests {
         for (name, text) in [("lib.ris", ris(0, 300)), ("lib.med", medline(300))] {
             let file = dir.path().join(name);
             std::fs::write(&file, &text).unwrap();
-            let whole = library::parse_bytes(name, text.as_bytes());
+            let mut whole = library::parse_bytes(name, text.as_bytes());
+            library::prepare(&mut whole.1.records);
             let seen = Mutex::new(Vec::new());
             let record = |p: Progress| seen.lock().unwrap().push(p);
             let tracker = Tracker::new(&record);

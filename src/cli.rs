@@ -164,8 +164,10 @@ fn ignore_broken_pipe(e: std::io::Error) -> std::io::Result<()> {
     }
 }
 
-/// Loads and tells stderr, in one line, when there were problems.
-fn load_reporting(paths: &[String]) -> Library {
+/// Loads and tells stderr, in one line, when there were problems. The library is never
+/// dropped: a command ends with the process, and freeing a million records one string at a
+/// time would take the better part of a second.
+fn load_reporting(paths: &[String]) -> std::mem::ManuallyDrop<Library> {
     let progress = crate::cache::StderrProgress::default();
     let lib = library::load_with_progress(paths, &|p| progress.report(p));
     progress.finish();
@@ -183,7 +185,7 @@ fn load_reporting(paths: &[String]) -> Library {
             eprintln!("{d}");
         }
     }
-    lib
+    std::mem::ManuallyDrop::new(lib)
 }
 
 /// Record indices to print: filtered by the query (best first) or sorted. Borrows the

@@ -288,7 +288,11 @@ pub fn extend(lib: &mut Library, (rep, parsed): (SourceReport, Parsed)) {
     make_ids_unique(&mut lib.records);
 }
 
-fn prepare(records: &mut [Record]) {
+/// Per-record preparation before de-duplication: year from the date, id, the record's own
+/// source in `sources`, lists trimmed to size. Doing it twice changes nothing, so the loader
+/// runs it on each piece as it is parsed (while the records are hot) and the cache stores
+/// prepared records.
+pub fn prepare(records: &mut [Record]) {
     use rayon::prelude::*;
     records.par_iter_mut().for_each(|r| {
         r.fill_year_from_date();
@@ -296,10 +300,15 @@ fn prepare(records: &mut [Record]) {
             r.id = r.compute_id();
         }
         if r.sources.is_empty() {
-            r.sources.push(r.source.clone());
+            r.sources = vec![r.source.clone()];
         }
+        r.fit();
     });
 }
+
+/// Hash maps keyed by ids and key hashes: the default SipHash was most of de-duplication's
+/// time at 100k records.
+type FastMap<K, V> = HashMap<K, V, foldhash::fast::FixedState>;
 
 /// Hashes the letters and digits of a text, lower-cased: "Peer support: a study!" and
 /// "PEER SUPPORT - a study" hash alike. Returns the hash and how many characters went in.
@@ -329,7 +338,11 @@ fn dedup_keys(r: &Record) -> [Option<u64>; 3] {
     if let Some(d) = &r.doi {
         let mut h = crate::record::Fnv::default();
         h.write(b"doi");
-        h.write(d.to_ascii_lowercase().as_bytes());
+        // `to_ascii_lowercase` byte by byte: no string per record.
+        for b in d.bytes() {
+            h.write_raw(&[b.to_ascii_lowercase()]);
+        }
+        h.write(&[]);
         keys[0] = Some(h.0);
     }
     if let Some(p) = &r.pmid {
@@ -356,7 +369,8 @@ fn dedup_keys(r: &Record) -> [Option<u64>; 3] {
 pub fn deduplicate(records: &mut Vec<Record>) -> usize {
     use rayon::prelude::*;
     let keys: Vec<[Option<u64>; 3]> = records.par_iter().map(dedup_keys).collect();
-    let mut seen: HashMap<u64, usize> = HashMap::with_capacity(records.len() * 2);
+    let mut seen: FastMap<u64, usize> =
+        FastMap::with_capacity_and_hasher(records.len() * 2, Default::default());
     let mut removed = vec![false; records.len()];
     let mut merged = 0;
     let mut renamed: HashMap<String, String> = HashMap::new();
@@ -453,7 +467,8 @@ fn make_ids_unique(records: &mut [Record]) {
     // Count with borrowed ids first; only the few repeated ones are renamed.
     let mut repeated = Vec::new();
     {
-        let mut count: HashMap<&str, usize> = HashMap::with_capacity(records.len());
+        let mut count: FastMap<&str, usize> =
+            FastMap::with_capacity_and_hasher(records.len(), Default::default());
         for (i, r) in records.iter().enumerate() {
             let n = count.entry(r.id.as_str()).or_insert(0);
             *n += 1;

@@ -530,7 +530,10 @@ pub(crate) fn add_identifiers(v: &str, issn: &mut Vec<String>, isbn: &mut Vec<St
     }
 }
 
-fn strip_parentheses(v: &str) -> String {
+fn strip_parentheses(v: &str) -> std::borrow::Cow<'_, str> {
+    if !v.contains(['(', ')']) {
+        return std::borrow::Cow::Borrowed(v);
+    }
     let mut out = String::with_capacity(v.len());
     let mut depth = 0usize;
     for c in v.chars() {
@@ -541,7 +544,7 @@ fn strip_parentheses(v: &str) -> String {
             _ => out.push(' '),
         }
     }
-    out
+    std::borrow::Cow::Owned(out)
 }
 
 /// SP/EP to "start-end"; "No"/"Specified" (Ovid's "No Pagination Specified") are not pages.
