@@ -22,7 +22,7 @@ use std::time::{Duration, Instant, UNIX_EPOCH};
 
 /// Files smaller than this parse faster than a cache entry can be checked and read.
 pub const MIN_BYTES: u64 = 1 << 20;
-const MAGIC: &[u8; 8] = b"LBCACHE1";
+const MAGIC: &[u8; 8] = b"LBCACHE2";
 /// Records per independently decoded chunk: small enough that the chunks being decoded at
 /// once (two per thread) add little to the peak memory of a warm start.
 const CHUNK_RECORDS: usize = 4096;
