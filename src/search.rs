@@ -499,6 +499,7 @@ pub fn rank(hits: &mut Vec<Hit>) {
 /// many needle characters the word holds from the needle's start (plus one).
 struct Memo {
     single: Vec<std::sync::atomic::AtomicU32>,
+    by_first: [std::sync::atomic::AtomicU32; 128],
     reach: Vec<std::sync::atomic::AtomicU8>,
 }
 
@@ -513,6 +514,7 @@ impl Memo {
             reach: (0..words)
                 .map(|_| std::sync::atomic::AtomicU8::new(0))
                 .collect(),
+            by_first: std::array::from_fn(|_| std::sync::atomic::AtomicU32::new(0)),
         }
     }
 }
@@ -659,7 +661,14 @@ impl Pass<'_> {
         let chunks = match found {
             Found::Chunks => &local.chunks,
             &Found::Word(w) => {
-                let slot = &plan.memo.single[w as usize];
+                // A one-character needle scores by the word's first character alone (test
+                // `one_character_scores_by_the_first`): one slot per first byte.
+                let first = vocab.first[w as usize];
+                let slot = if plan.needle.len() == 1 && first < NON_ASCII {
+                    &plan.memo.by_first[first as usize]
+                } else {
+                    &plan.memo.single[w as usize]
+                };
                 let known = slot.load(Ordering::Relaxed);
                 if known != 0 {
                     return known as i64 - SCORE_BIAS;
@@ -1730,6 +1739,19 @@ mod token_gate_tests {
                 let sig_ok = ix.starts[0] & plan.first_sig != 0 && ix.present[0] & plan.sig == plan.sig;
                 proptest::prop_assert!(sig_ok);
             }
+        }
+    }
+
+    proptest::proptest! {
+        /// Skim's score of a one-character needle in a word depends on the word's first
+        /// character only (the memo keyed by it relies on this).
+        #[test]
+        fn one_character_scores_by_the_first(text in "[a-zA-Z0-9 .-]{1,40}", c in "[a-zA-Z0-9.-]") {
+            words(&text, |w| {
+                if w.starts_with(|f: char| f.eq_ignore_ascii_case(&c.chars().next().unwrap())) {
+                    assert_eq!(skim_score(w, &c), skim_score(&w[..1], &c), "{c:?} in {w:?}");
+                }
+            });
         }
     }
 
