@@ -30,6 +30,20 @@ fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
 
+/// CPU time this process has used (user + system), from /proc/self/stat, in ms.
+fn cpu_ms() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // Fields after the command name, which is in parentheses and may hold spaces.
+    let rest = stat.rsplit_once(')').map_or("", |r| r.1);
+    let f: Vec<f64> = rest
+        .split_whitespace()
+        .filter_map(|x| x.parse().ok())
+        .collect();
+    // utime and stime (fields 14 and 15, in 1/100 s) are 10 and 11 once the state is skipped.
+    let ticks = f.get(10).copied().unwrap_or(0.0) + f.get(11).copied().unwrap_or(0.0);
+    ticks * 10.0
+}
+
 fn load_avg() -> String {
     std::fs::read_to_string("/proc/loadavg")
         .unwrap_or_default()
@@ -89,12 +103,15 @@ fn main() {
             load_avg()
         );
         let t = Instant::now();
+        let cpu = cpu_ms();
         let ix = AbstractIndex::new(&records);
         let build = t.elapsed();
+        let build_cpu = cpu_ms() - cpu;
         println!(
-            "Build: {:.0} ms. Vocabulary: {} words. Heap: {:.1} MB ({:.1} bytes a record), \
+            "Build: {:.0} ms ({:.0} ms of CPU). Vocabulary: {} words. Heap: {:.1} MB ({:.1} bytes a record), \
              postings {:.1} MB ({:.1} bytes a record).\n",
             ms(build),
+            build_cpu,
             ix.vocabulary(),
             ix.heap_bytes() as f64 / 1e6,
             ix.heap_bytes() as f64 / n as f64,
@@ -138,6 +155,9 @@ fn main() {
                 );
                 previous = Some(hits.iter().map(|h| h.0).collect());
             }
+        }
+        if repeat == 0 {
+            continue;
         }
         let (p50, p99, max) = spread(&mut all_times);
         println!("\nAll records, every keystroke and repeat: p50 {p50:.2} ms, p99 {p99:.2} ms, max {max:.2} ms.");

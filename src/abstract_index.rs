@@ -26,7 +26,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::OnceLock;
 
 /// Records indexed by one parallel job; the job's vocabulary is merged into the global one.
-const CHUNK_RECORDS: usize = 8192;
+const CHUNK_RECORDS: usize = 16384;
 /// How many postings are decoded between two looks at `cancelled()`.
 const CANCEL_EVERY: usize = 4096;
 
@@ -99,15 +99,31 @@ const ASCII_CLASS: [u8; 128] = {
 };
 
 /// `is_word_start` on classes.
-fn starts_word(prev: u8, c: u8) -> bool {
+const fn starts_word(prev: u8, c: u8) -> bool {
     prev == CLASS_OTHER
         || c == CLASS_OTHER
         || (prev == CLASS_LOWER && c == CLASS_UPPER)
         || ((prev == CLASS_DIGIT) != (c == CLASS_DIGIT))
 }
 
-/// Calls `f` with each word of `text`, in order, per `crate::search::is_word_start`.
-fn for_each_word<'a>(text: &'a str, mut f: impl FnMut(&'a str)) {
+/// Whether a word starts at a character of class `c` after one of class `prev`.
+const BOUNDARY: [[bool; 5]; 5] = {
+    let mut t = [[false; 5]; 5];
+    let mut p = 0;
+    while p < 5 {
+        let mut c = 0;
+        while c < 5 {
+            t[p][c] = starts_word(p as u8, c as u8);
+            c += 1;
+        }
+        p += 1;
+    }
+    t
+};
+
+/// Calls `f` with the byte range of each word of `text`, in order, per
+/// `crate::search::is_word_start`.
+fn for_each_word(text: &str, mut f: impl FnMut(usize, usize)) {
     let bytes = text.as_bytes();
     let mut start = 0;
     let mut prev = CLASS_OTHER;
@@ -120,15 +136,22 @@ fn for_each_word<'a>(text: &'a str, mut f: impl FnMut(&'a str)) {
             let c = text[i..].chars().next().unwrap_or('\u{fffd}');
             (class_of(c), is_cjk(c), c.len_utf8())
         };
-        if i > 0 && (starts_word(prev, class) || cjk) {
-            f(&text[start..i]);
+        if i > 0 && (BOUNDARY[prev as usize][class as usize] || cjk) {
+            f(start, i);
             start = i;
         }
-        prev = class;
         i += len;
+        // A run of ASCII lower-case letters continues any word of letters (most of prose).
+        prev = class;
+        if matches!(class, CLASS_LOWER | CLASS_UPPER | CLASS_LETTER) {
+            while i < bytes.len() && bytes[i].is_ascii_lowercase() {
+                i += 1;
+                prev = CLASS_LOWER;
+            }
+        }
     }
     if start < bytes.len() {
-        f(&text[start..]);
+        f(start, bytes.len());
     }
 }
 
@@ -158,13 +181,43 @@ impl Hasher for Fx {
         }
     }
 
+    fn write_u64(&mut self, i: u64) {
+        self.add(i);
+    }
+
+    fn write_u128(&mut self, i: u128) {
+        self.add(i as u64);
+        self.add((i >> 64) as u64);
+    }
+
     fn write_u8(&mut self, i: u8) {
         self.add(u64::from(i));
     }
 
     fn finish(&self) -> u64 {
-        self.0
+        // The multiply leaves the low bits (hashbrown's bucket index) depending on the low
+        // bytes only, the first letters of a packed word; its high bits are well mixed.
+        self.0.rotate_left(26)
     }
+}
+
+/// The word `text[from..to]` of at most 16 bytes as an integer, zero-padded (no word of two
+/// or more bytes holds a zero byte: NUL is a word of its own).
+fn pack(text: &[u8], from: usize, to: usize) -> u128 {
+    let len = to - from;
+    // Most words have 16 bytes of text after their start: one unaligned load and a mask.
+    let mut a = [0u8; 16];
+    if let Some(b) = text.get(from..from + 16) {
+        a.copy_from_slice(b);
+        let mask = if len >= 16 {
+            u128::MAX
+        } else {
+            (1u128 << (8 * len)) - 1
+        };
+        return u128::from_le_bytes(a) & mask;
+    }
+    a[..len].copy_from_slice(&text[from..to]);
+    u128::from_le_bytes(a)
 }
 
 type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<Fx>>;
@@ -210,76 +263,116 @@ struct Chunk<'a> {
     bytes: Vec<u8>,
 }
 
+/// Buffers a worker thread reuses from chunk to chunk, so fresh pages are not faulted in and
+/// zeroed for every chunk (that cost as much as the tokenizing).
+#[derive(Default)]
+struct Scratch {
+    /// Per local word: the last record (1-based within the chunk) that had it, and where that
+    /// record's posting sits in `occ`, so a later findings occurrence can set its flag.
+    seen: Vec<(u32, u32)>,
+    /// (local word, record << 1 | findings), in record order.
+    occ: Vec<(u32, u32)>,
+    start: Vec<u32>,
+    fill: Vec<u32>,
+    sorted: Vec<u32>,
+    bytes: Vec<u8>,
+    /// The previous chunk's vocabulary size, to size the next chunk's map at once.
+    words_hint: usize,
+}
+
+thread_local! {
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::default();
+}
+
 fn index_chunk(records: &[Record], base: u32) -> Chunk<'_> {
+    SCRATCH.with(|s| index_chunk_with(records, base, &mut s.borrow_mut()))
+}
+
+fn index_chunk_with<'a>(records: &'a [Record], base: u32, s: &mut Scratch) -> Chunk<'a> {
+    // Words of up to 16 bytes are keyed by their bytes as one integer: no string compares.
+    let mut tiny: FxMap<u64, u32> =
+        FxMap::with_capacity_and_hasher(s.words_hint, Default::default());
+    let mut short: FxMap<u128, u32> =
+        FxMap::with_capacity_and_hasher(s.words_hint / 2, Default::default());
     let mut map: FxMap<&str, u32> = FxMap::default();
     let mut single = [u32::MAX; 128];
-    let mut words: Vec<&str> = Vec::new();
-    // Per local word: the last record (1-based within the chunk) that had it, and where that
-    // record's posting sits in `occ`, so a later findings occurrence can set its flag.
-    let mut seen: Vec<u32> = Vec::new();
-    let mut at: Vec<u32> = Vec::new();
-    // (local word, record << 1 | findings), in record order.
-    let mut occ: Vec<(u32, u32)> = Vec::with_capacity(records.len() * 128);
+    let mut words: Vec<&str> = Vec::with_capacity(s.words_hint);
+    let seen = &mut s.seen;
+    let occ = &mut s.occ;
+    seen.clear();
+    occ.clear();
     for (ri, r) in records.iter().enumerate() {
         let rec = ri as u32 + 1;
-        for s in &r.abstract_sections {
-            let findings = u32::from(s.label.as_deref().is_some_and(is_findings_label));
-            for_each_word(&s.text, |w| {
-                let b = w.as_bytes()[0];
-                let id = if w.len() == 1 && b < 0x80 {
+        for sec in &r.abstract_sections {
+            let findings = u32::from(sec.label.as_deref().is_some_and(is_findings_label));
+            let text = sec.text.as_bytes();
+            for_each_word(&sec.text, |from, to| {
+                let b = text[from];
+                let id = if to - from == 1 && b < 0x80 {
                     let slot = &mut single[b as usize];
                     if *slot == u32::MAX {
                         *slot = words.len() as u32;
-                        words.push(w);
-                        seen.push(0);
-                        at.push(0);
+                        words.push(&sec.text[from..to]);
+                        seen.push((0, 0));
                     }
                     *slot
                 } else {
                     let next = words.len() as u32;
-                    let id = *map.entry(w).or_insert(next);
+                    let id = if to - from <= 8 {
+                        // Half the entry size of `short`: fewer cache misses on the commonest.
+                        *tiny.entry(pack(text, from, to) as u64).or_insert(next)
+                    } else if to - from <= 16 {
+                        *short.entry(pack(text, from, to)).or_insert(next)
+                    } else {
+                        *map.entry(&sec.text[from..to]).or_insert(next)
+                    };
                     if id == next {
-                        words.push(w);
-                        seen.push(0);
-                        at.push(0);
+                        words.push(&sec.text[from..to]);
+                        seen.push((0, 0));
                     }
                     id
                 };
-                let i = id as usize;
-                if seen[i] == rec {
-                    occ[at[i] as usize].1 |= findings;
+                let e = &mut seen[id as usize];
+                if e.0 == rec {
+                    occ[e.1 as usize].1 |= findings;
                 } else {
-                    seen[i] = rec;
-                    at[i] = occ.len() as u32;
+                    *e = (rec, occ.len() as u32);
                     occ.push((id, ((base + ri as u32) << 1) | findings));
                 }
             });
         }
     }
+    drop((map, short, tiny));
+    s.words_hint = words.len();
     // Group the postings by word (a counting sort keeps record order within a word).
-    let mut start = vec![0u32; words.len() + 1];
-    for &(w, _) in &occ {
+    let start = &mut s.start;
+    start.clear();
+    start.resize(words.len() + 1, 0);
+    for &(w, _) in occ.iter() {
         start[w as usize + 1] += 1;
     }
     for i in 0..words.len() {
         start[i + 1] += start[i];
     }
-    let mut fill = start.clone();
-    let mut sorted = vec![0u32; occ.len()];
-    for &(w, v) in &occ {
-        sorted[fill[w as usize] as usize] = v;
-        fill[w as usize] += 1;
+    s.fill.clear();
+    s.fill.extend_from_slice(&start[..words.len()]);
+    s.sorted.clear();
+    s.sorted.resize(occ.len(), 0);
+    for &(w, v) in occ.iter() {
+        let f = &mut s.fill[w as usize];
+        s.sorted[*f as usize] = v;
+        *f += 1;
     }
-    drop(occ);
-    let mut bytes = Vec::with_capacity(sorted.len() * 2);
+    let bytes = &mut s.bytes;
+    bytes.clear();
     let mut spans = Vec::with_capacity(words.len());
     for w in 0..words.len() {
         let from = bytes.len() as u32;
         let mut next = 0u32;
         let mut last = 0;
-        for &v in &sorted[start[w] as usize..start[w + 1] as usize] {
+        for &v in &s.sorted[start[w] as usize..start[w + 1] as usize] {
             let rec = v >> 1;
-            put_varint(&mut bytes, (u64::from(rec - next) << 1) | u64::from(v & 1));
+            put_varint(bytes, (u64::from(rec - next) << 1) | u64::from(v & 1));
             next = rec + 1;
             last = rec;
         }
@@ -288,7 +381,7 @@ fn index_chunk(records: &[Record], base: u32) -> Chunk<'_> {
     Chunk {
         words,
         spans,
-        bytes,
+        bytes: bytes.clone(),
     }
 }
 
@@ -299,8 +392,10 @@ impl AbstractIndex {
             .enumerate()
             .map(|(i, rs)| index_chunk(rs, (i * CHUNK_RECORDS) as u32))
             .collect();
+
         // The global vocabulary, and each chunk's words in it.
         let mut global: FxMap<&str, u32> = FxMap::default();
+        let mut global_short: FxMap<u128, u32> = FxMap::default();
         let mut vocab: Vec<&str> = Vec::new();
         let local_to_global: Vec<Vec<u32>> = chunks
             .iter()
@@ -309,7 +404,13 @@ impl AbstractIndex {
                     .iter()
                     .map(|w| {
                         let next = vocab.len() as u32;
-                        let id = *global.entry(w).or_insert(next);
+                        let id = if w.len() <= 16 {
+                            *global_short
+                                .entry(pack(w.as_bytes(), 0, w.len()))
+                                .or_insert(next)
+                        } else {
+                            *global.entry(w).or_insert(next)
+                        };
                         if id == next {
                             vocab.push(w);
                         }
@@ -318,7 +419,7 @@ impl AbstractIndex {
                     .collect()
             })
             .collect();
-        drop(global);
+        drop((global, global_short));
         // Word ids sorted by folded first character, so a needle's candidates are one range.
         let keys: Vec<char> = vocab
             .iter()
@@ -705,10 +806,8 @@ mod tests {
     #[test]
     fn words_follow_is_word_start() {
         let mut got = Vec::new();
-        for_each_word(
-            "Peer-support, hopeful 2012a 评估同伴 同a iPhone  x",
-            |w| got.push(w),
-        );
+        let text = "Peer-support, hopeful 2012a 评估同伴 同a iPhone  x";
+        for_each_word(text, |a, b| got.push(&text[a..b]));
         assert_eq!(
             got,
             [
@@ -942,7 +1041,7 @@ mod tests {
         #[test]
         fn words_split_like_is_word_start(text in "[a-zA-Z0-9 .é同ǅ٣-]{0,24}") {
             let mut got = Vec::new();
-            for_each_word(&text, |w| got.push(w.to_string()));
+            for_each_word(&text, |a, b| got.push(text[a..b].to_string()));
             let chars: Vec<char> = text.chars().collect();
             let mut want: Vec<String> = Vec::new();
             for (p, &c) in chars.iter().enumerate() {
