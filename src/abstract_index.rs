@@ -491,6 +491,8 @@ impl AbstractIndex {
                 last[w] = Some(end);
             }
         }
+        // The workers' buffers would otherwise stay allocated for the life of the pool.
+        rayon::broadcast(|_| SCRATCH.with(|s| s.take()));
         AbstractIndex {
             records: records.len() as u32,
             words,
