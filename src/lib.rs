@@ -1,5 +1,6 @@
 //! litbrowse: read, filter and export research literature offline, in the terminal.
 
+pub mod abstract_index;
 pub mod app;
 pub mod cache;
 pub mod cli;
