@@ -2,6 +2,7 @@
 //! runs in parallel chunks, can be abandoned, and can be confined to a previous pass's hits.
 //! Highlight positions are computed separately, only for the rows on screen.
 
+use crate::abstract_index::AbstractIndex;
 use crate::query::{Field, Pattern, Query, Term};
 use crate::record::Record;
 use fuzzy_matcher::skim::SkimMatcherV2;
@@ -97,7 +98,15 @@ pub struct Index {
     starts: Vec<u64>,
     present: Vec<u64>,
     vocab: Vocab,
+    /// The abstracts' words and the records holding each, once built (in the background, as
+    /// it takes seconds at a million records); until then `ab:` and `fi:` scan the text.
+    abstracts: Arc<OnceLock<AbstractIndex>>,
+    abstracts_started: std::sync::atomic::AtomicBool,
 }
+
+/// From how many records on the search worker builds the abstract index (below, scanning the
+/// abstracts is as quick).
+pub const ABSTRACT_INDEX_FROM: usize = 20_000;
 
 /// The distinct metadata words of a library.
 #[derive(Default)]
@@ -313,7 +322,30 @@ impl Index {
             starts,
             present,
             vocab,
+            abstracts: Arc::default(),
+            abstracts_started: Default::default(),
         }
+    }
+
+    /// Starts building the abstract index on a thread of its own (once; None when already
+    /// started); searches use it once built.
+    pub fn index_abstracts_in_background(&self) -> Option<std::thread::JoinHandle<()>> {
+        if self.abstracts_started.swap(true, Ordering::Relaxed) {
+            return None;
+        }
+        let records = self.records.clone();
+        let slot = self.abstracts.clone();
+        std::thread::Builder::new()
+            .name("litbrowse-abstracts".into())
+            .spawn(move || {
+                let _ = slot.set(AbstractIndex::new(&records));
+            })
+            .ok()
+    }
+
+    /// Whether `ab:` and `fi:` use the abstract index yet.
+    pub fn abstracts_indexed(&self) -> bool {
+        self.abstracts.get().is_some()
     }
 
     pub fn records(&self) -> &Arc<Vec<Record>> {
@@ -336,6 +368,7 @@ impl Index {
             + self.vocab.text.capacity()
             + self.vocab.ends.capacity() * 4
             + self.vocab.first.capacity()
+            + self.abstracts.get().map_or(0, AbstractIndex::heap_bytes)
     }
 
     /// Number of distinct metadata words.
@@ -391,11 +424,35 @@ impl Index {
         cancelled: &(dyn Fn() -> bool + Sync),
     ) -> Option<Vec<Hit>> {
         const CHUNK: usize = 4096;
-        let prepared: Vec<Prepared> = query
+        let mut prepared: Vec<Prepared> = query
             .terms
             .iter()
             .map(|t| Prepared::new(t, self.vocab.len()))
             .collect();
+        if let Some(abstracts) = self.abstracts.get() {
+            let records: Option<Vec<u32>> =
+                within.map(|w| w.hits.iter().map(|h| h.record).collect());
+            let known = within.map_or(0, |w| w.known_terms);
+            for p in prepared.iter_mut().skip(known) {
+                let findings = match (p.term.field, &p.term.pattern) {
+                    (Field::Abstract, Pattern::Fuzzy(_)) => false,
+                    (Field::Findings, Pattern::Fuzzy(_)) => true,
+                    _ => continue,
+                };
+                let found = abstracts.search(
+                    p.term.needle(),
+                    p.term.case_sensitive,
+                    findings,
+                    records.as_deref(),
+                    cancelled,
+                )?;
+                let mut scores = vec![NO_MATCH; self.len()];
+                for (r, s) in found {
+                    scores[r as usize] = s.clamp(NO_MATCH as i64 + 1, i32::MAX as i64) as i32;
+                }
+                p.abstract_scores = Some(scores);
+            }
+        }
         let pass = Pass {
             index: self,
             terms: &prepared,
@@ -578,6 +635,10 @@ impl Pass<'_> {
         scoring: bool,
         local: &mut Scratch,
     ) -> Option<i64> {
+        if let Some(scores) = &p.abstract_scores {
+            let s = scores[i];
+            return (s != NO_MATCH).then_some(s as i64);
+        }
         let ix = self.index;
         let record = &ix.records[i];
         let span = &ix.spans[i];
@@ -890,11 +951,16 @@ fn fold_char(c: char, case_sensitive: bool) -> char {
     }
 }
 
+const NO_MATCH: i32 = i32::MIN;
+
 /// A term ready to run: the query's term with what matching needs precomputed once per pass.
 pub struct Prepared<'q> {
     pub term: &'q Term,
     /// For fuzzy terms over metadata: the word gate over vocabulary words.
     plan: Option<TokenPlan>,
+    /// For fuzzy `ab:`/`fi:` terms once the abstract index is built: every record's score
+    /// (`NO_MATCH` when it does not match), looked up before the pass.
+    abstract_scores: Option<Vec<i32>>,
     gate: Option<WordGate>,
     /// The same needle inside a single word, to find a short span for skim to score.
     in_one_word: Option<WordGate>,
@@ -923,6 +989,7 @@ impl<'q> Prepared<'q> {
         Prepared {
             term,
             plan,
+            abstract_scores: None,
             gate,
             in_one_word,
         }
@@ -1404,6 +1471,9 @@ pub struct Worker {
 impl Worker {
     /// Starts the worker; `publish` is called with every completed (not abandoned) pass.
     pub fn spawn(index: Arc<Index>, publish: impl Fn(Outcome) + Send + 'static) -> Worker {
+        if index.len() >= ABSTRACT_INDEX_FROM {
+            index.index_abstracts_in_background();
+        }
         let (tx, rx) = mpsc::channel::<Request>();
         let latest = Arc::new(AtomicU64::new(0));
         let seen = latest.clone();
@@ -1808,6 +1878,62 @@ mod token_gate_tests {
             let fresh = ix.run(&new, None, &never).unwrap();
             assert_eq!(narrowed, fresh, "{old:?} -> {new:?}");
         }
+    }
+
+    /// `ab:` and `fi:` find the same records through the abstract index as by scanning.
+    #[test]
+    fn abstract_index_finds_what_the_scan_finds() {
+        let mut records = Vec::new();
+        for (i, text) in [
+            "Six peers worked with hopeful staff.",
+            "Loneliness fell; co-production mattered.",
+            "How peer support helps: randomised trial.",
+            "Randomized, not randomised.",
+        ]
+        .iter()
+        .enumerate()
+        {
+            let mut r = record(&format!("Record {i}"), &[], &[], None);
+            r.abstract_sections = vec![crate::record::Section {
+                label: Some(if i % 2 == 0 { "Findings" } else { "Methods" }.into()),
+                text: text.to_string(),
+            }];
+            records.push(r);
+        }
+        let ix = Index::new(Arc::new(records));
+        let never = || false;
+        let queries = [
+            "ab:hope",
+            "ab:rand",
+            "ab:Rand",
+            "fi:rand",
+            "ab:lon",
+            "ab:co-",
+            "fi:peer",
+            "ab:zz",
+            "ab:rand !ab:trial",
+            "peer ab:sup",
+        ];
+        let sets = |ix: &Index| -> Vec<Vec<u32>> {
+            queries
+                .iter()
+                .map(|q| {
+                    let mut ids: Vec<u32> = ix
+                        .run(&crate::query::parse(q).unwrap(), None, &never)
+                        .unwrap()
+                        .iter()
+                        .map(|h| h.record)
+                        .collect();
+                    ids.sort();
+                    ids
+                })
+                .collect()
+        };
+        let scanned = sets(&ix);
+        ix.index_abstracts_in_background().unwrap().join().unwrap();
+        assert!(ix.abstracts_indexed());
+        assert_eq!(sets(&ix), scanned);
+        assert_eq!(scanned[1], vec![2, 3]);
     }
 
     #[test]
