@@ -7,7 +7,7 @@ use crate::query::{self, Query, QueryError};
 use crate::record::Record;
 use crate::search::{Index, Outcome, Request};
 use crate::ui;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use std::sync::Arc;
 
 /// Libraries smaller than this are matched inside `update`; larger ones on the worker.
@@ -122,7 +122,7 @@ pub struct State {
     pub records: Arc<Vec<Record>>,
     pub index: Arc<Index>,
     /// Record index by id, for related papers.
-    pub by_id: HashMap<String, u32>,
+    pub by_id: IdTable,
     /// The visible records, in display order.
     pub view: Vec<u32>,
     /// Position in `view`; None when nothing is visible.
@@ -527,12 +527,45 @@ impl State {
     }
 }
 
-fn by_id(records: &[Record]) -> HashMap<String, u32> {
-    records
-        .iter()
-        .enumerate()
-        .map(|(i, r)| (r.id.clone(), i as u32))
-        .collect()
+fn by_id(records: &[Record]) -> IdTable {
+    IdTable::new(records)
+}
+
+/// Record index by id: the ids' hashes sorted, each with its record (no copy of the ids: at a
+/// million records a map of owned ids cost a few hundred milliseconds of the first frame).
+#[derive(Debug, Default)]
+pub struct IdTable {
+    entries: Vec<(u64, u32)>,
+}
+
+impl IdTable {
+    fn new(records: &[Record]) -> IdTable {
+        use rayon::prelude::*;
+        let mut entries: Vec<(u64, u32)> = records
+            .par_iter()
+            .enumerate()
+            .map(|(i, r)| (id_hash(&r.id), i as u32))
+            .collect();
+        entries.par_sort_unstable();
+        IdTable { entries }
+    }
+
+    /// The record with this id.
+    pub fn get(&self, records: &[Record], id: &str) -> Option<u32> {
+        let h = id_hash(id);
+        let from = self.entries.partition_point(|e| e.0 < h);
+        self.entries[from..]
+            .iter()
+            .take_while(|e| e.0 == h)
+            .map(|e| e.1)
+            .find(|&i| records.get(i as usize).is_some_and(|r| r.id == id))
+    }
+}
+
+fn id_hash(id: &str) -> u64 {
+    let mut h = crate::record::Fnv::default();
+    h.write(id.as_bytes());
+    h.0
 }
 
 fn byte_at(s: &str, chars: usize) -> usize {

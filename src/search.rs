@@ -89,6 +89,17 @@ const FIELDS: usize = 5;
 /// by their first character alone, and skim scores each distinct word once per pass.
 pub struct Index {
     records: Arc<Vec<Record>>,
+    /// The metadata's words, built on first use or by `prepare_in_background` (a first frame
+    /// does not wait for it).
+    meta: OnceLock<Meta>,
+    /// The abstracts' words and the records holding each, once built (in the background, as
+    /// it takes seconds at a million records); until then `ab:` and `fi:` scan the text.
+    abstracts: Arc<OnceLock<AbstractIndex>>,
+    abstracts_started: std::sync::atomic::AtomicBool,
+}
+
+/// Every record's metadata cut into words, as ids into a vocabulary.
+struct Meta {
     /// Every record's metadata words (whitespace left out), record after record.
     tokens: Vec<u32>,
     /// Per record: where each field's words start in `tokens`, and where the record's end.
@@ -98,10 +109,6 @@ pub struct Index {
     starts: Vec<u64>,
     present: Vec<u64>,
     vocab: Vocab,
-    /// The abstracts' words and the records holding each, once built (in the background, as
-    /// it takes seconds at a million records); until then `ab:` and `fi:` scan the text.
-    abstracts: Arc<OnceLock<AbstractIndex>>,
-    abstracts_started: std::sync::atomic::AtomicBool,
 }
 
 /// From how many records on the search worker builds the abstract index (below, scanning the
@@ -276,8 +283,8 @@ fn cut<'a>(records: &'a [Record]) -> Part<'a> {
     part
 }
 
-impl Index {
-    pub fn new(records: Arc<Vec<Record>>) -> Index {
+impl Meta {
+    fn build(records: &[Record]) -> Meta {
         const SLICE: usize = 16 * 1024;
         let parts: Vec<Part<'_>> = records.par_chunks(SLICE).map(cut).collect();
         // One vocabulary: each slice's local ids mapped to global ones.
@@ -315,16 +322,49 @@ impl Index {
             vocab.ends.push(0);
         }
         vocab.text.shrink_to_fit();
-        Index {
-            records,
+        Meta {
             tokens,
             spans,
             starts,
             present,
             vocab,
+        }
+    }
+
+    fn heap_bytes(&self) -> usize {
+        self.tokens.capacity() * 4
+            + self.spans.capacity() * std::mem::size_of::<[u32; FIELDS + 1]>()
+            + (self.starts.capacity() + self.present.capacity()) * 8
+            + self.vocab.text.capacity()
+            + self.vocab.ends.capacity() * 4
+            + self.vocab.first.capacity()
+    }
+}
+
+impl Index {
+    /// An index of `records`; its metadata words are cut on first use (`prepare`).
+    pub fn new(records: Arc<Vec<Record>>) -> Index {
+        Index {
+            records,
+            meta: OnceLock::new(),
             abstracts: Arc::default(),
             abstracts_started: Default::default(),
         }
+    }
+
+    /// The metadata words, cut now if nobody has yet (a caller racing a build waits for it).
+    fn meta(&self) -> &Meta {
+        self.meta.get_or_init(|| Meta::build(&self.records))
+    }
+
+    /// Cuts the metadata into words now (a first search would otherwise do it).
+    pub fn prepare(&self) {
+        self.meta();
+    }
+
+    /// Whether the metadata words are ready.
+    pub fn prepared(&self) -> bool {
+        self.meta.get().is_some()
     }
 
     /// Starts building the abstract index on a thread of its own (once; None when already
@@ -353,27 +393,22 @@ impl Index {
     }
 
     pub fn len(&self) -> usize {
-        self.spans.len()
+        self.records.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.spans.is_empty()
+        self.records.is_empty()
     }
 
     /// Heap bytes held by the search structures (not the records).
     pub fn heap_bytes(&self) -> usize {
-        self.tokens.capacity() * 4
-            + self.spans.capacity() * std::mem::size_of::<[u32; FIELDS + 1]>()
-            + (self.starts.capacity() + self.present.capacity()) * 8
-            + self.vocab.text.capacity()
-            + self.vocab.ends.capacity() * 4
-            + self.vocab.first.capacity()
+        self.meta.get().map_or(0, Meta::heap_bytes)
             + self.abstracts.get().map_or(0, AbstractIndex::heap_bytes)
     }
 
     /// Number of distinct metadata words.
     pub fn vocabulary(&self) -> usize {
-        self.vocab.len()
+        self.meta().vocab.len()
     }
 
     /// Runs a query over every record, or only over `within` (record indices, e.g. the hits of
@@ -427,7 +462,7 @@ impl Index {
         let mut prepared: Vec<Prepared> = query
             .terms
             .iter()
-            .map(|t| Prepared::new(t, self.vocab.len()))
+            .map(|t| Prepared::new(t, self.meta().vocab.len()))
             .collect();
         if let Some(abstracts) = self.abstracts.get() {
             let records: Option<Vec<u32>> =
@@ -455,6 +490,7 @@ impl Index {
         }
         let pass = Pass {
             index: self,
+            meta: self.meta(),
             terms: &prepared,
         };
         let n = within.map_or(self.len(), |w| w.hits.len());
@@ -504,10 +540,11 @@ impl Index {
         let prepared: Vec<Prepared> = query
             .terms
             .iter()
-            .map(|t| Prepared::new(t, self.vocab.len()))
+            .map(|t| Prepared::new(t, self.meta().vocab.len()))
             .collect();
         Pass {
             index: self,
+            meta: self.meta(),
             terms: &prepared,
         }
         .score(i as u32, 0, 0, &mut Scratch::default())
@@ -579,16 +616,29 @@ impl Memo {
 /// One pass of a query over the index.
 struct Pass<'a> {
     index: &'a Index,
+    meta: &'a Meta,
     terms: &'a [Prepared<'a>],
 }
 
 /// Per-thread memory of skim's scores for one chunk of the needle in one word.
 /// Per-thread scratch of a pass: skim's scores for one chunk of a needle in one word, and the
 /// chunks of the match at hand.
-#[derive(Default)]
 struct Scratch {
     memo: FxHashMap<(u32, u8, u8, u8), i64>,
     chunks: Vec<(u32, u8, u8)>,
+    /// For each needle position a match opened: the token and position its chunk started at
+    /// (kept between records: `find` reads only the entries it wrote).
+    via: [(u32, u8); 64],
+}
+
+impl Default for Scratch {
+    fn default() -> Scratch {
+        Scratch {
+            memo: FxHashMap::default(),
+            chunks: Vec::new(),
+            via: [(0, 0); 64],
+        }
+    }
 }
 
 impl Pass<'_> {
@@ -639,8 +689,8 @@ impl Pass<'_> {
             let s = scores[i];
             return (s != NO_MATCH).then_some(s as i64);
         }
-        let ix = self.index;
-        let record = &ix.records[i];
+        let ix = self.meta;
+        let record = &self.index.records[i];
         let span = &ix.spans[i];
         let words = |f: usize, to: usize| &ix.tokens[span[f] as usize..span[to] as usize];
         let range = match p.term.field {
@@ -655,7 +705,7 @@ impl Pass<'_> {
             if ix.starts[i] & plan.first_sig == 0 || ix.present[i] & plan.sig != plan.sig {
                 return None;
             }
-            let found = plan.find(tokens, &ix.vocab, &mut local.chunks)?;
+            let found = plan.find(tokens, &ix.vocab, &mut local.chunks, &mut local.via)?;
             if !scoring {
                 return Some(0);
             }
@@ -718,7 +768,7 @@ impl Pass<'_> {
     /// spread over several words, the sum of skim's scores of each word's chunk less what the
     /// later chunks gain by each starting afresh (so a match inside one word ranks first).
     fn found_score(&self, t: usize, plan: &TokenPlan, found: &Found, local: &mut Scratch) -> i64 {
-        let vocab = &self.index.vocab;
+        let vocab = &self.meta.vocab;
         let chunks = match found {
             Found::Chunks => &local.chunks,
             &Found::Word(w) => {
@@ -837,13 +887,10 @@ impl TokenPlan {
         tokens: &[u32],
         vocab: &Vocab,
         chunks: &mut Vec<(u32, u8, u8)>,
+        via: &mut [(u32, u8); 64],
     ) -> Option<Found> {
         let n = self.needle.len();
         let mut open = 1u64;
-        // For each opened needle position: the token and position its chunk started at (only
-        // the entries of positions opened in this call are read).
-        let mut via = [(0u32, 0u8); 64];
-        let via = &mut via[..n];
         for (at, &w) in tokens.iter().enumerate() {
             let first = vocab.first[w as usize];
             let mut m = self.by_first[first as usize] & open;
@@ -1471,8 +1518,19 @@ pub struct Worker {
 impl Worker {
     /// Starts the worker; `publish` is called with every completed (not abandoned) pass.
     pub fn spawn(index: Arc<Index>, publish: impl Fn(Outcome) + Send + 'static) -> Worker {
-        if index.len() >= ABSTRACT_INDEX_FROM {
-            index.index_abstracts_in_background();
+        // The first frame does not wait for the search index: it is built here, in the
+        // background (a first search waits for it), then the abstracts' one.
+        {
+            let index = index.clone();
+            std::thread::Builder::new()
+                .name("litbrowse-index".into())
+                .spawn(move || {
+                    index.prepare();
+                    if index.len() >= ABSTRACT_INDEX_FROM {
+                        index.index_abstracts_in_background();
+                    }
+                })
+                .ok();
         }
         let (tx, rx) = mpsc::channel::<Request>();
         let latest = Arc::new(AtomicU64::new(0));
@@ -1792,9 +1850,10 @@ mod token_gate_tests {
             let r = record(&title, &authors, &keywords, year);
             let text = joined(&r);
             let ix = Index::new(Arc::new(vec![r]));
+            let ix = ix.meta();
             let plan = TokenPlan::new(&needle, case_sensitive, ix.vocab.len()).unwrap();
             let mut scratch = Vec::new();
-            let found = plan.find(&ix.tokens, &ix.vocab, &mut scratch);
+            let found = plan.find(&ix.tokens, &ix.vocab, &mut scratch, &mut [(0, 0); 64]);
             let gate = WordGate::new(&needle, case_sensitive, false).unwrap();
             proptest::prop_assert_eq!(found.is_some(), gate.accepts(&text), "{:?} in {:?}", needle, text);
             if let Some(f) = found {

@@ -24,7 +24,7 @@ pub fn links(state: &State, i: u32) -> Vec<u32> {
     };
     let mut out: Vec<u32> = Vec::new();
     for id in &r.related {
-        if let Some(&j) = state.by_id.get(id) {
+        if let Some(j) = state.by_id.get(&state.records, id) {
             if j != i && !out.contains(&j) {
                 out.push(j);
             }
