@@ -556,36 +556,36 @@ impl Index {
 /// when the scores span a modest range (they nearly always do: a few hundred values), else a
 /// comparison sort.
 pub fn rank(hits: &mut Vec<Hit>) {
-    let Some(lo) = hits.iter().map(|h| h.score as i64).min() else {
-        return;
+    *hits = ranked(hits, |h| *h);
+}
+
+/// `rank`'s order, as what `pick` takes from each hit (the worker publishes record numbers).
+pub fn ranked<T: Copy + Send>(hits: &[Hit], pick: impl Fn(&Hit) -> T + Sync) -> Vec<T> {
+    let Some(first) = hits.first() else {
+        return Vec::new();
     };
+    let lo = hits.iter().map(|h| h.score as i64).min().unwrap_or(0);
     let hi = hits.iter().map(|h| h.score as i64).max().unwrap_or(lo);
     if hi - lo >= 1 << 16 || (hi - lo) as usize > hits.len() * 4 + 64 {
-        hits.par_sort_by(|a, b| b.score.cmp(&a.score));
-        return;
+        let mut order: Vec<&Hit> = hits.iter().collect();
+        order.par_sort_by(|a, b| b.score.cmp(&a.score));
+        return order.into_iter().map(pick).collect();
     }
     let slot_of = |h: &Hit| (hi - h.score as i64) as usize;
     let mut at = vec![0usize; (hi - lo) as usize + 2];
-    for h in hits.iter() {
+    for h in hits {
         at[slot_of(h) + 1] += 1;
     }
     for k in 1..at.len() {
         at[k] += at[k - 1];
     }
-    let mut out = vec![
-        Hit {
-            record: 0,
-            score: 0,
-            rest: 0,
-        };
-        hits.len()
-    ];
-    for h in hits.iter() {
+    let mut out = vec![pick(first); hits.len()];
+    for h in hits {
         let slot = &mut at[slot_of(h)];
-        out[*slot] = *h;
+        out[*slot] = pick(h);
         *slot += 1;
     }
-    *hits = out;
+    out
 }
 
 /// What one term's pass learns about each vocabulary word, computed at most once and shared
@@ -1590,10 +1590,8 @@ impl Worker {
                     let Some(hits) = index.matches(&req.query, narrow, &cancelled) else {
                         continue;
                     };
+                    let ranked: Arc<Vec<u32>> = Arc::new(ranked(&hits, |h| h.record));
                     let ordered = Arc::new(hits);
-                    let mut hits = ordered.to_vec();
-                    rank(&mut hits);
-                    let ranked: Arc<Vec<u32>> = Arc::new(hits.iter().map(|h| h.record).collect());
                     if recent.len() == RECENT {
                         recent.pop_back();
                     }
