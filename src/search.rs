@@ -943,10 +943,10 @@ impl TokenPlan {
                 // A chunk of two or more characters (or one CJK character) lets the next word
                 // start a new chunk.
                 let lo = if first == CJK { i + 1 } else { i + 2 };
-                for j in lo..=i + k {
+                for (j, slot) in via.iter_mut().enumerate().take(i + k + 1).skip(lo) {
                     if (open | opened) & (1 << j) == 0 {
                         opened |= 1 << j;
-                        via[j] = (at as u32, i as u8);
+                        *slot = (at as u32, i as u8);
                     }
                 }
             }
