@@ -1020,15 +1020,317 @@ const JOURNAL_TOPIC: &[&str] = &[
     "Psychotherapy",
 ];
 
+// Rare words. Real bibliographic metadata follows Heaps' law: most distinct words are surnames,
+// given names and rare technical terms that occur a handful of times. Each such word is a rank
+// in a large space, drawn Zipf-like (the head repeats, the tail is long), and the rank alone
+// decides the spelling, so the same rank is the same word in every record and every data set.
+
+/// Zipf exponent: above 1 puts more weight on the head, so small sets have fewer rare words.
+const ZIPF_S: f64 = 1.1;
+/// Synthesized family names (besides the fixed lists).
+const FAMILY_SPACE: u64 = 400_000;
+/// Synthesized given names.
+const GIVEN_SPACE: u64 = 30_000;
+/// Rare technical terms: compounds, drugs, genes, places, species.
+const TERM_SPACE: u64 = 500_000;
+
+/// A rank in `0..n`, rank `k` with probability about proportional to `(k + 1)^-ZIPF_S`:
+/// the inverse of the continuous power law's distribution over `1..n + 1`.
+fn zipf(rng: &mut Rng, n: u64) -> u64 {
+    let u = (rng.next_u64() >> 11) as f64 / (1u64 << 53) as f64;
+    let e = 1.0 - ZIPF_S;
+    let top = ((n + 1) as f64).powf(e);
+    let x = (1.0 + u * (top - 1.0)).powf(1.0 / e);
+    (x as u64).saturating_sub(1).min(n - 1)
+}
+
+/// The generator that spells rank `rank` of a space; `salt` keeps the spaces apart.
+fn speller(salt: u64, rank: u64) -> Rng {
+    let mut h = Rng::new(salt ^ rank.wrapping_mul(0x9e37_79b9_7f4a_7c15));
+    h.next_u64();
+    h
+}
+
+const ONSETS: &[&str] = &[
+    "b", "br", "bl", "c", "ch", "d", "dr", "f", "fr", "g", "gr", "h", "j", "k", "kr", "l", "m",
+    "n", "p", "pr", "r", "s", "sh", "sl", "st", "t", "tr", "v", "w", "z", "", "", "l", "m",
+];
+const VOWELS: &[&str] = &[
+    "a", "e", "i", "o", "u", "a", "e", "o", "a", "i", "e", "a", "o", "ai", "au", "ei", "ia", "ou",
+];
+const CODAS: &[&str] = &[
+    "", "", "", "n", "r", "l", "s", "m", "k", "nd", "rt", "ng", "st", "ld", "rn", "t",
+];
+
+/// One to `max` pronounceable syllables: open ones, then one that may close on a consonant.
+fn syllables(h: &mut Rng, min: u64, max: u64, out: &mut String) {
+    for _ in 1..h.range(min, max) {
+        out.push_str(h.pick(ONSETS));
+        out.push_str(h.pick(VOWELS));
+    }
+    out.push_str(h.pick(ONSETS));
+    out.push_str(h.pick(VOWELS));
+    out.push_str(h.pick(CODAS));
+}
+
+/// Family-name endings by naming tradition.
+const FAMILY_ENDINGS: &[&[&str]] = &[
+    &[
+        "mann", "berg", "stein", "feld", "er", "hoff", "bach", "ner", "inger", "haus",
+    ],
+    &[
+        "sen", "son", "strom", "lund", "gaard", "dahl", "quist", "holm",
+    ],
+    &[
+        "ov", "ova", "ski", "ska", "enko", "ic", "vich", "escu", "czyk", "ak",
+    ],
+    &[
+        "ez", "es", "ini", "elli", "etti", "one", "ier", "eau", "ado", "eira", "ano",
+    ],
+    &[
+        "ton", "ley", "wood", "well", "field", "ford", "ham", "by", "worth", "more", "ridge",
+    ],
+    &[
+        "moto", "mura", "da", "ta", "shima", "kawa", "no", "saki", "yama",
+    ],
+    &[
+        "an", "esh", "endra", "ani", "appa", "ya", "iah", "war", "ekar",
+    ],
+    &["oye", "emi", "ola", "ku", "ende", "ana", "wu", "umba", "ah"],
+    &["", "", "", "i", "o", "a"],
+];
+
+/// Accented vowels for the few percent of names that are not ASCII.
+const ACCENTS: &[(char, char)] = &[
+    ('a', 'ä'),
+    ('o', 'ö'),
+    ('u', 'ü'),
+    ('e', 'é'),
+    ('a', 'á'),
+    ('o', 'ø'),
+    ('a', 'å'),
+    ('i', 'í'),
+    ('o', 'ó'),
+    ('e', 'è'),
+    ('u', 'ú'),
+    ('c', 'č'),
+    ('s', 'š'),
+    ('l', 'ł'),
+    ('n', 'ñ'),
+];
+
+/// Replaces the first `from` after the initial letter with `to`, if there is one.
+fn accent(word: &str, from: char, to: char) -> String {
+    let mut done = false;
+    word.chars()
+        .enumerate()
+        .map(|(i, c)| {
+            if i > 0 && !done && c == from {
+                done = true;
+                to
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
+fn maybe_accent(h: &mut Rng, word: String, percent: u64) -> String {
+    if h.percent(percent) {
+        let (from, to) = ACCENTS[(h.next_u64() % ACCENTS.len() as u64) as usize];
+        accent(&word, from, to)
+    } else {
+        word
+    }
+}
+
+/// The synthesized family name of rank `rank`.
+fn family_name(rank: u64) -> String {
+    let mut h = speller(0xfa41_1e5a_0000_0001, rank);
+    let endings = FAMILY_ENDINGS[(h.next_u64() % FAMILY_ENDINGS.len() as u64) as usize];
+    let mut s = String::with_capacity(16);
+    syllables(&mut h, 1, 2, &mut s);
+    s.push_str(h.pick(endings));
+    let s = capitalise(&s);
+    maybe_accent(&mut h, s, 6)
+}
+
+const GIVEN_ENDINGS: &[&str] = &[
+    "", "", "a", "o", "an", "el", "ia", "ina", "ard", "us", "ik", "ai", "ette", "ko", "ji", "esh",
+    "ita", "en", "y", "ie", "on", "is",
+];
+
+/// The synthesized given name of rank `rank`.
+fn given_name(rank: u64) -> String {
+    let mut h = speller(0x617e_0000_0000_0002, rank);
+    let mut s = String::with_capacity(12);
+    syllables(&mut h, 1, 2, &mut s);
+    s.push_str(h.pick(GIVEN_ENDINGS));
+    let s = capitalise(&s);
+    maybe_accent(&mut h, s, 5)
+}
+
+const TERM_PREFIXES: &[&str] = &[
+    "neuro",
+    "cardio",
+    "hepato",
+    "immuno",
+    "cyto",
+    "myelo",
+    "osteo",
+    "gastro",
+    "nephro",
+    "pneumo",
+    "dermato",
+    "endo",
+    "angio",
+    "lipo",
+    "glyco",
+    "thrombo",
+    "hemato",
+    "onco",
+    "psycho",
+    "pharmaco",
+    "chrono",
+    "myo",
+    "retino",
+    "cortico",
+    "thyro",
+    "adeno",
+    "lympho",
+    "fibro",
+    "neuroimmuno",
+    "photo",
+    "chemo",
+    "proteo",
+    "metabo",
+    "entero",
+    "spleno",
+    "oto",
+    "rhino",
+    "crani",
+    "spondylo",
+    "tox",
+];
+const TERM_SUFFIXES: &[&str] = &[
+    "ology",
+    "ase",
+    "itis",
+    "osis",
+    "opathy",
+    "genesis",
+    "cyte",
+    "kine",
+    "emia",
+    "plasty",
+    "ectomy",
+    "tropin",
+    "lysin",
+    "philia",
+    "some",
+    "gen",
+    "oid",
+    "blast",
+    "trophy",
+    "algia",
+    "statin",
+    "metry",
+    "graphy",
+    "sclerosis",
+    "peptide",
+    "receptor",
+    "plasmin",
+    "globulin",
+];
+const DRUG_SUFFIXES: &[&str] = &[
+    "mab", "zumab", "ximab", "zepam", "pril", "sartan", "olol", "tinib", "vir", "cillin", "mycin",
+    "azole", "oxetine", "idone", "afil", "gliptin", "statin", "parin", "triptan", "dronate",
+    "apine", "profen", "setron", "lukast", "dipine",
+];
+const PLACE_SUFFIXES: &[&str] = &[
+    "ville", "burg", "ford", "abad", "pur", "stad", "ton", "ham", "grad", "polis", "field",
+    "haven", "dorf", "ia", "ovo", "ec", "ingen", "wick", "shire", "anga",
+];
+const GENUS_SUFFIXES: &[&str] = &[
+    "ella", "ia", "us", "ium", "omyces", "bacter", "coccus", "monas", "ops", "odon",
+];
+const SPECIES_SUFFIXES: &[&str] = &["ensis", "ii", "ata", "oides", "icum", "ae", "alis", "ina"];
+
+/// The rare technical term of rank `rank`: a biomedical compound, a drug, a gene, a place or a
+/// species.
+fn term(rank: u64) -> String {
+    let mut h = speller(0x7e43_0000_0000_0003, rank);
+    let mut s = String::with_capacity(20);
+    match h.range(0, 99) {
+        0..=34 => {
+            s.push_str(h.pick(TERM_PREFIXES));
+            if h.percent(70) {
+                syllables(&mut h, 1, 1, &mut s);
+            }
+            s.push_str(h.pick(TERM_SUFFIXES));
+        }
+        35..=54 => {
+            syllables(&mut h, 1, 2, &mut s);
+            s.push_str(h.pick(DRUG_SUFFIXES));
+        }
+        55..=69 => {
+            // Gene or protein symbol: capitals and a number (BRCA2, TP53, KIAA1549).
+            for _ in 0..h.range(2, 5) {
+                s.push((b'A' + h.range(0, 25) as u8) as char);
+            }
+            let top = if h.percent(80) { 19 } else { 2000 };
+            let _ = write!(s, "{}", h.range(1, top));
+        }
+        70..=84 => {
+            syllables(&mut h, 1, 2, &mut s);
+            s.push_str(h.pick(PLACE_SUFFIXES));
+            s = maybe_accent(&mut h, capitalise(&s), 5);
+        }
+        _ => {
+            syllables(&mut h, 1, 2, &mut s);
+            s.push_str(h.pick(GENUS_SUFFIXES));
+            s = capitalise(&s);
+            s.push(' ');
+            syllables(&mut h, 1, 2, &mut s);
+            s.push_str(h.pick(SPECIES_SUFFIXES));
+        }
+    }
+    s
+}
+
+/// A rare term drawn from the whole term space.
+fn rare_term(rng: &mut Rng) -> String {
+    term(zipf(rng, TERM_SPACE))
+}
+
 const ABSTRACT_LABELS: [&str; 4] = ["BACKGROUND", "METHODS", "RESULTS", "CONCLUSIONS"];
 
+/// Third part of a journal name, so heads x topics x tails gives a few thousand journals.
+const JOURNAL_TAIL: &[&str] = &[
+    "",
+    "Research",
+    "Reports",
+    "Practice",
+    "Open",
+    "and Related Sciences",
+    "Letters",
+    "Reviews",
+];
+
 fn journal(rng: &mut Rng) -> String {
-    // A fixed set of a few hundred journals: the head and topic come from a small seed.
-    let n = rng.range(0, 539);
+    // A few thousand journals, a few big ones and a long tail, as in real exports.
+    let space = (JOURNAL_HEAD.len() * JOURNAL_TOPIC.len() * JOURNAL_TAIL.len()) as u64;
+    // Multiplying by a number coprime to the space spreads the big journals over all heads.
+    let n = zipf(rng, space) * 1009 % space;
     let head = JOURNAL_HEAD[(n % JOURNAL_HEAD.len() as u64) as usize];
-    let topic =
-        JOURNAL_TOPIC[(n / JOURNAL_HEAD.len() as u64 % JOURNAL_TOPIC.len() as u64) as usize];
-    format!("{head} {topic}")
+    let n = n / JOURNAL_HEAD.len() as u64;
+    let topic = JOURNAL_TOPIC[(n % JOURNAL_TOPIC.len() as u64) as usize];
+    let tail = JOURNAL_TAIL[(n / JOURNAL_TOPIC.len() as u64) as usize % JOURNAL_TAIL.len()];
+    if tail.is_empty() {
+        format!("{head} {topic}")
+    } else {
+        format!("{head} {topic} {tail}")
+    }
 }
 
 fn capitalise(s: &str) -> String {
@@ -1099,11 +1401,34 @@ fn title(rng: &mut Rng) -> String {
         ),
     };
     // Titles run 8-20 words: pad a short one with a setting, as real titles do.
-    if t.split(' ').count() < 8 {
+    let t = if t.split(' ').count() < 8 {
         format!("{t} in {}", rng.pick(SETTINGS))
     } else {
         t
+    };
+    with_rare_terms(rng, t)
+}
+
+/// Adds one to three rare terms to a title, as long as it stays within 24 words.
+fn with_rare_terms(rng: &mut Rng, t: String) -> String {
+    let mut terms: Vec<String> = (0..rng.range(1, 3)).map(|_| rare_term(rng)).collect();
+    let style = rng.range(0, 3);
+    while !terms.is_empty() {
+        let phrase = match (style, &terms[..]) {
+            (0, [a]) => format!(": the role of {a}"),
+            (0 | 1, [a, b]) => format!(": {a} and {b}"),
+            (0 | 1, [a, b, c]) => format!(": {a}, {b} and {c}"),
+            (2, _) => format!(" ({})", terms.join(", ")),
+            (_, [a]) => format!(", with a focus on {a}"),
+            (_, [a, b]) => format!(", with a focus on {a} and {b}"),
+            _ => format!(", with a focus on {}", terms.join(", ")),
+        };
+        if t.split(' ').count() + phrase.split(' ').count() - 1 <= 24 {
+            return t + &phrase;
+        }
+        terms.pop();
     }
+    t
 }
 
 fn background(rng: &mut Rng, out: &mut String) {
@@ -1241,6 +1566,26 @@ fn push_sentence(out: &mut String, s: &str) {
     out.push_str(s);
 }
 
+/// A sentence naming rare terms (compounds, genes, places), which real abstracts are full of.
+fn rare_sentence(rng: &mut Rng, out: &mut String) {
+    let a = rare_term(rng);
+    let s = match rng.range(0, 3) {
+        0 => format!("Secondary analyses examined {a} and {}.", rare_term(rng)),
+        1 => format!(
+            "Exposure to {a}, {} and {} was recorded at baseline.",
+            rare_term(rng),
+            rare_term(rng)
+        ),
+        2 => format!("Levels of {a} did not differ between groups."),
+        _ => format!(
+            "{} was identified in {}% of samples.",
+            capitalise(&a),
+            rng.range(2, 60)
+        ),
+    };
+    push_sentence(out, &s);
+}
+
 /// About 1.2 KB on average; a third are structured in the four usual sections.
 fn abstract_sections(rng: &mut Rng) -> Vec<Section> {
     type Part = fn(&mut Rng, &mut String);
@@ -1261,6 +1606,9 @@ fn abstract_sections(rng: &mut Rng) -> Vec<Section> {
                 for _ in 0..n {
                     part(rng, &mut text);
                 }
+                if *label == "RESULTS" && rng.percent(70) {
+                    rare_sentence(rng, &mut text);
+                }
                 Section {
                     label: Some((*label).to_string()),
                     text,
@@ -1269,32 +1617,45 @@ fn abstract_sections(rng: &mut Rng) -> Vec<Section> {
             .collect()
     } else {
         let mut text = String::new();
-        for (part, n) in parts.iter().zip(counts) {
+        for (k, (part, n)) in parts.iter().zip(counts).enumerate() {
             for _ in 0..n {
                 part(rng, &mut text);
+            }
+            if k == 2 && rng.percent(70) {
+                rare_sentence(rng, &mut text);
             }
         }
         vec![Section { label: None, text }]
     }
 }
 
+fn family(rng: &mut Rng) -> String {
+    // Common names repeat: about 40% come from the fixed lists, the rest from the long tail.
+    match rng.range(0, 99) {
+        0..=3 => rng.pick(FAMILY_INTL).to_string(),
+        4..=39 => rng.pick(FAMILY).to_string(),
+        40..=96 => family_name(zipf(rng, FAMILY_SPACE)),
+        _ => format!(
+            "{}-{}",
+            family_name(zipf(rng, FAMILY_SPACE)),
+            family_name(zipf(rng, FAMILY_SPACE))
+        ),
+    }
+}
+
 fn author(rng: &mut Rng) -> Author {
-    let family = if rng.percent(4) {
-        rng.pick(FAMILY_INTL)
-    } else {
-        rng.pick(FAMILY)
-    };
-    let given = if rng.percent(4) {
-        rng.pick(GIVEN_INTL)
-    } else {
-        rng.pick(GIVEN)
+    let family = family(rng);
+    let given = match rng.range(0, 99) {
+        0..=3 => rng.pick(GIVEN_INTL).to_string(),
+        4..=64 => rng.pick(GIVEN).to_string(),
+        _ => given_name(zipf(rng, GIVEN_SPACE)),
     };
     // Some exports give a middle initial.
     if rng.percent(25) {
         let initial = (b'A' + rng.range(0, 25) as u8) as char;
-        Author::from_parts(family, &format!("{given} {initial}."))
+        Author::from_parts(&family, &format!("{given} {initial}."))
     } else {
-        Author::from_parts(family, given)
+        Author::from_parts(&family, &given)
     }
 }
 
@@ -1329,9 +1690,14 @@ pub fn record(seed: u64, index: u64) -> Record {
     let n_kw = rng.range(3, 8);
     let mut keywords: Vec<String> = Vec::new();
     while keywords.len() < n_kw as usize {
-        let k = rng.pick(KEYWORDS);
-        if !keywords.iter().any(|x| x == k) {
-            keywords.push(k.to_string());
+        // Authors' own keywords are often specific: a compound, a gene, a place.
+        let k = if rng.percent(25) {
+            rare_term(&mut rng)
+        } else {
+            rng.pick(KEYWORDS).to_string()
+        };
+        if !keywords.contains(&k) {
+            keywords.push(k);
         }
     }
     r.keywords = keywords;
@@ -1552,6 +1918,85 @@ mod tests {
             structured > 500 && structured < 900,
             "{structured} structured"
         );
+    }
+
+    #[test]
+    fn vocabulary_grows_like_real_metadata() {
+        let records: Vec<Record> = (0..10_000).map(|i| record(1, i)).collect();
+        let families: std::collections::HashSet<&str> = records[..2000]
+            .iter()
+            .flat_map(|r| r.authors.iter().filter_map(|a| a.family.as_deref()))
+            .collect();
+        // The fixed lists alone, all the old generator had, hold under 400 family names.
+        let fixed = FAMILY.len() + FAMILY_INTL.len();
+        assert!(
+            families.len() > 3 * fixed,
+            "{} distinct family names in 2000 records",
+            families.len()
+        );
+        let journals: std::collections::HashSet<&str> = records
+            .iter()
+            .filter_map(|r| r.container.as_deref())
+            .collect();
+        assert!(journals.len() > 1000, "{} journals", journals.len());
+        // Real exports have about 33k distinct metadata words per 10k records (Heaps' law
+        // fitted to the corpus); the brief's target is 15-30k.
+        let index = crate::search::Index::new(std::sync::Arc::new(records));
+        let words = index.vocabulary();
+        assert!((15_000..=35_000).contains(&words), "{words} distinct words");
+    }
+
+    #[test]
+    fn rare_words_repeat_at_the_head_and_thin_out_in_the_tail() {
+        let mut rng = Rng::new(11);
+        let ranks: Vec<u64> = (0..100_000).map(|_| zipf(&mut rng, TERM_SPACE)).collect();
+        assert!(ranks.iter().all(|&k| k < TERM_SPACE));
+        let count = |lo: u64, hi: u64| ranks.iter().filter(|&&k| (lo..hi).contains(&k)).count();
+        // Exponent 1.1: rank 0 takes about 9%, ranks from 10,000 on about 18%, the upper half
+        // of the space under 3%.
+        assert!(count(0, 1) > 3000, "rank 0 drawn {} times", count(0, 1));
+        assert!(count(TERM_SPACE / 2, TERM_SPACE) < 10_000);
+        assert!(count(10_000, TERM_SPACE) > 15_000, "tail too thin");
+        // The same rank is the same word wherever it is drawn.
+        assert_eq!(term(1234), term(1234));
+        assert_eq!(family_name(77), family_name(77));
+        assert_ne!(family_name(77), family_name(78));
+        // Synthesized names are capitalised and pronounceable-looking words.
+        for k in 0..500 {
+            let f = family_name(k);
+            assert!(f.chars().next().unwrap().is_uppercase(), "{f}");
+            assert!(f.chars().all(char::is_alphabetic), "{f}");
+            let g = given_name(k);
+            assert!(g.chars().next().unwrap().is_uppercase(), "{g}");
+        }
+    }
+
+    #[test]
+    fn titles_carry_rare_terms_within_24_words() {
+        let mut rng = Rng::new(5);
+        let base = "Peer support for depression among older adults in rural areas".to_string();
+        let connectors = ["the", "role", "of", "and", "with", "a", "focus", "on"];
+        let (mut fewest, mut most) = (usize::MAX, 0);
+        for _ in 0..300 {
+            let t = with_rare_terms(&mut rng, base.clone());
+            assert!(t.starts_with(&base) && t.len() > base.len(), "{t}");
+            assert!(t.split(' ').count() <= 24, "{t}");
+            let added = t[base.len()..]
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|w| !w.is_empty() && !connectors.contains(w))
+                .count();
+            fewest = fewest.min(added);
+            most = most.max(added);
+        }
+        // One to three terms (a species takes two words).
+        assert_eq!(fewest, 1);
+        assert!((3..=6).contains(&most), "{most} words of rare terms");
+        // A title with no room left keeps its words as they are.
+        let long = vec!["word"; 24].join(" ");
+        assert_eq!(with_rare_terms(&mut rng, long.clone()), long);
+        // Records carry them: the title is longer than any template's fixed words.
+        let t = record(2, 0).title.unwrap();
+        assert!(t.split(' ').count() >= 9, "{t}");
     }
 
     #[test]
