@@ -34,9 +34,10 @@ bench_bin=$(cargo bench --no-run --bench scale 2>&1 | sed -n 's/.*Executable .*(
   echo
   echo "## Data"
   echo
-  echo "Synthetic RIS from \`litgen --format ris --count N --seed 1\` (authors 2-8 with a few percent"
-  echo "non-ASCII names, titles of 8-20 words, a few hundred journals, 3-8 keywords, abstracts of about"
-  echo "1.2 KB, a third structured). fzf reads the same records one per line: \`--fzf-lines\` (title,"
+  echo "Synthetic RIS from \`litgen --format ris --count N --seed 1\` (authors 2-8, names, rare terms"
+  echo "and journals drawn from long-tailed vocabularies so that distinct words grow as in real exports;"
+  echo "titles of up to 24 words with 1-3 rare terms, 3-8 keywords, abstracts of about 1.2 KB, a third"
+  echo "structured, a few percent non-ASCII). fzf reads the same records one per line: \`--fzf-lines\` (title,"
   echo "authors, keywords, journal, year) for metadata queries, \`--fzf-abstracts\` for \`ab:\` queries;"
   echo "\`au:X\` is given to fzf as \`X\`."
   echo

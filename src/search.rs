@@ -101,6 +101,9 @@ pub struct Index {
 /// Every record's metadata cut into words, as ids into a vocabulary.
 struct Meta {
     /// Every record's metadata words (whitespace left out), record after record.
+    /// Each is the word's first byte (`Vocab::first`) in the top 8 bits and its vocabulary id
+    /// in the low 24, so the gate turns most words away reading this one array in order (a
+    /// look-up of each word cost a cache miss a record at a million records).
     tokens: Vec<u32>,
     /// Per record: where each field's words start in `tokens`, and where the record's end.
     spans: Vec<[u32; FIELDS + 1]>,
@@ -126,6 +129,8 @@ struct Vocab {
 }
 
 const NON_ASCII: u8 = 0x80;
+/// The vocabulary id bits of a token.
+const WORD_ID: u32 = (1 << 24) - 1;
 const CJK: u8 = 0x81;
 
 impl Vocab {
@@ -136,6 +141,12 @@ impl Vocab {
 
     fn len(&self) -> usize {
         self.first.len()
+    }
+
+    fn truncate(&mut self, words: usize) {
+        self.first.truncate(words);
+        self.ends.truncate(words + 1);
+        self.text.truncate(self.ends[words] as usize);
     }
 
     fn push(&mut self, word: &str) {
@@ -321,6 +332,17 @@ impl Meta {
         if vocab.ends.is_empty() {
             vocab.ends.push(0);
         }
+        // Vocabularies past 2^24 words (far beyond ten million records) keep their first 2^24
+        // words searchable; the rest share an empty word that matches nothing.
+        if vocab.len() > WORD_ID as usize {
+            vocab.truncate(WORD_ID as usize);
+        }
+        let overflow = vocab.len() as u32;
+        vocab.push("");
+        tokens.par_iter_mut().for_each(|t| {
+            let w = if *t < overflow { *t } else { overflow };
+            *t = (vocab.first[w as usize] as u32) << 24 | w;
+        });
         vocab.text.shrink_to_fit();
         Meta {
             tokens,
@@ -592,9 +614,10 @@ pub fn ranked<T: Copy + Send>(hits: &[Hit], pick: impl Fn(&Hit) -> T + Sync) -> 
 /// by the threads (0: not yet known): skim's score of the whole needle in the word, and how
 /// many needle characters the word holds from the needle's start (plus one).
 struct Memo {
-    single: Vec<std::sync::atomic::AtomicU32>,
+    /// Per word, one slot so one look-up serves both: the score plus `SCORE_BIAS` in the low
+    /// 32 bits, the reach plus one in the next 8.
+    words: Vec<std::sync::atomic::AtomicU64>,
     by_first: [std::sync::atomic::AtomicU32; 128],
-    reach: Vec<std::sync::atomic::AtomicU8>,
 }
 
 const SCORE_BIAS: i64 = 1 << 30;
@@ -602,11 +625,8 @@ const SCORE_BIAS: i64 = 1 << 30;
 impl Memo {
     fn new(words: usize) -> Memo {
         Memo {
-            single: (0..words)
-                .map(|_| std::sync::atomic::AtomicU32::new(0))
-                .collect(),
-            reach: (0..words)
-                .map(|_| std::sync::atomic::AtomicU8::new(0))
+            words: (0..words)
+                .map(|_| std::sync::atomic::AtomicU64::new(0))
                 .collect(),
             by_first: std::array::from_fn(|_| std::sync::atomic::AtomicU32::new(0)),
         }
@@ -692,7 +712,7 @@ impl Pass<'_> {
         let ix = self.meta;
         let record = &self.index.records[i];
         let span = &ix.spans[i];
-        let words = |f: usize, to: usize| &ix.tokens[span[f] as usize..span[to] as usize];
+        let words = |f: usize, to: usize| span[f] as usize..span[to] as usize;
         let range = match p.term.field {
             Field::Any => Some(words(0, FIELDS)),
             Field::Title => Some(words(0, 1)),
@@ -705,7 +725,12 @@ impl Pass<'_> {
             if ix.starts[i] & plan.first_sig == 0 || ix.present[i] & plan.sig != plan.sig {
                 return None;
             }
-            let found = plan.find(tokens, &ix.vocab, &mut local.chunks, &mut local.via)?;
+            let found = plan.find(
+                &ix.tokens[tokens],
+                &ix.vocab,
+                &mut local.chunks,
+                &mut local.via,
+            )?;
             if !scoring {
                 return Some(0);
             }
@@ -771,22 +796,28 @@ impl Pass<'_> {
         let vocab = &self.meta.vocab;
         let chunks = match found {
             Found::Chunks => &local.chunks,
-            &Found::Word(w) => {
+            &Found::ByFirst(first) => {
                 // A one-character needle scores by the word's first character alone (test
                 // `one_character_scores_by_the_first`): one slot per first byte.
-                let first = vocab.first[w as usize];
-                let slot = if plan.needle.len() == 1 && first < NON_ASCII {
-                    &plan.memo.by_first[first as usize]
-                } else {
-                    &plan.memo.single[w as usize]
-                };
+                let slot = &plan.memo.by_first[first as usize & 0x7f];
                 let known = slot.load(Ordering::Relaxed);
                 if known != 0 {
                     return known as i64 - SCORE_BIAS;
                 }
-                let s = skim_score(vocab.word(w), &plan.original);
+                let s = skim_score(&(first as char).to_string(), &plan.original);
                 slot.store(
                     (s + SCORE_BIAS).clamp(1, u32::MAX as i64) as u32,
+                    Ordering::Relaxed,
+                );
+                return s;
+            }
+            &Found::Word(w, known) => {
+                if known != 0 {
+                    return known as i64 - SCORE_BIAS;
+                }
+                let s = skim_score(vocab.word(w), &plan.original);
+                plan.memo.words[w as usize].fetch_or(
+                    (s + SCORE_BIAS).clamp(1, u32::MAX as i64) as u64,
                     Ordering::Relaxed,
                 );
                 return s;
@@ -835,7 +866,11 @@ struct TokenPlan {
 /// A gate match: the word that holds the whole needle (nearly always), or each chunk as
 /// (word, needle from, needle to), in needle order.
 enum Found {
-    Word(u32),
+    /// The word, and its memo's score slot as read (0: not known yet).
+    Word(u32, u32),
+    /// A one-character needle on an ASCII word's first character: its score depends on that
+    /// character alone.
+    ByFirst(u8),
     /// The chunks are in the scratch `find` was given, last first.
     Chunks,
 }
@@ -891,15 +926,20 @@ impl TokenPlan {
     ) -> Option<Found> {
         let n = self.needle.len();
         let mut open = 1u64;
-        for (at, &w) in tokens.iter().enumerate() {
-            let first = vocab.first[w as usize];
+        for (at, &token) in tokens.iter().enumerate() {
+            let first = (token >> 24) as u8;
             let mut m = self.by_first[first as usize] & open;
             if m == 0 {
                 continue;
             }
-            let word = vocab.word(w);
+            let w = token & WORD_ID;
+            if n == 1 && first < NON_ASCII {
+                return Some(Found::ByFirst(first));
+            }
+            // The word's text only when the memo cannot answer.
+            let word = || vocab.word(w);
             if first >= NON_ASCII {
-                let c = fold_char(word.chars().next().unwrap_or(' '), self.case_sensitive);
+                let c = fold_char(word().chars().next().unwrap_or(' '), self.case_sensitive);
                 m &= self
                     .needle
                     .iter()
@@ -911,23 +951,25 @@ impl TokenPlan {
             while m != 0 {
                 let i = m.trailing_zeros() as usize;
                 m &= m - 1;
+                let mut known = 0u64;
                 let k = if i == 0 {
                     // Nearly every word reached is entered at the needle's start: remember.
-                    let slot = &self.memo.reach[w as usize];
-                    match slot.load(Ordering::Relaxed) {
+                    let slot = &self.memo.words[w as usize];
+                    known = slot.load(Ordering::Relaxed);
+                    match (known >> 32) as usize {
                         0 => {
-                            let k = self.reach(word, 0);
-                            slot.store(k as u8 + 1, Ordering::Relaxed);
+                            let k = self.reach(word(), 0);
+                            slot.fetch_or((k as u64 + 1) << 32, Ordering::Relaxed);
                             k
                         }
-                        known => known as usize - 1,
+                        r => r - 1,
                     }
                 } else {
-                    self.reach(word, i)
+                    self.reach(word(), i)
                 };
                 if i + k == n {
                     if i == 0 {
-                        return Some(Found::Word(w));
+                        return Some(Found::Word(w, known as u32));
                     }
                     // Walk the chunks back from the last one.
                     chunks.clear();
@@ -935,7 +977,7 @@ impl TokenPlan {
                     let mut j = i;
                     while j > 0 {
                         let (at, from) = via[j];
-                        chunks.push((tokens[at as usize], from, j as u8));
+                        chunks.push((tokens[at as usize] & WORD_ID, from, j as u8));
                         j = from as usize;
                     }
                     return Some(Found::Chunks);
@@ -1500,7 +1542,11 @@ pub struct Outcome {
 
 /// How many recent results the worker keeps (typing a word and deleting it again revisits
 /// each of its prefixes).
-const RECENT: usize = 24;
+const RECENT: usize = 64;
+
+/// How many hits the remembered results may hold together (each costs 16 bytes), beyond the
+/// newest one: enough for every prefix of a long query on a large library.
+const RECENT_HITS: usize = 4_000_000;
 
 /// A result the worker remembers.
 struct Recent {
@@ -1592,8 +1638,9 @@ impl Worker {
                     };
                     let ranked: Arc<Vec<u32>> = Arc::new(ranked(&hits, |h| h.record));
                     let ordered = Arc::new(hits);
-                    if recent.len() == RECENT {
-                        recent.pop_back();
+                    let mut held: usize = recent.iter().map(|r| r.ranked.len()).sum();
+                    while recent.len() >= RECENT || (held > RECENT_HITS && !recent.is_empty()) {
+                        held -= recent.pop_back().map_or(0, |r| r.ranked.len());
                     }
                     recent.push_front(Recent {
                         query: req.query.clone(),
@@ -1856,7 +1903,8 @@ mod token_gate_tests {
             proptest::prop_assert_eq!(found.is_some(), gate.accepts(&text), "{:?} in {:?}", needle, text);
             if let Some(f) = found {
                 let chunks = match f {
-                    Found::Word(w) => vec![(w, 0, plan.needle.len() as u8)],
+                    Found::ByFirst(_) => vec![(0, 0, 1)],
+                    Found::Word(w, _) => vec![(w, 0, plan.needle.len() as u8)],
                     Found::Chunks => scratch.iter().rev().copied().collect(),
                 };
                 let spelled: String = chunks.iter().map(|&(_, from, to)| {
