@@ -30,6 +30,7 @@ fn main() {
     let records = Arc::new(lib.records);
     let t = Instant::now();
     let index = Index::new(records.clone());
+    index.prepare();
     eprintln!("index {:?} vocab {}", t.elapsed(), index.vocabulary());
     let never = || false;
     for pair in args[3..].iter() {

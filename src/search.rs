@@ -217,8 +217,17 @@ struct Part<'a> {
     words: Vec<Cow<'a, str>>,
 }
 
+/// `sig_bit` of a word's first character, and of all its characters.
+fn word_sigs(w: &str) -> (u64, u64) {
+    let mut chars = w.chars();
+    let first = chars.next().map_or(0, sig_bit);
+    (first, chars.fold(first, |a, c| a | sig_bit(c)))
+}
+
 fn cut<'a>(records: &'a [Record]) -> Part<'a> {
     let mut ids: FxHashMap<&'a str, u32> = FxHashMap::default();
+    // Per local word id: its signatures.
+    let mut sigs: Vec<(u64, u64)> = Vec::new();
     let mut years: FxHashMap<i32, Vec<u32>> = FxHashMap::default();
     let mut part = Part {
         tokens: Vec::with_capacity(records.len() * 32),
@@ -234,17 +243,13 @@ fn cut<'a>(records: &'a [Record]) -> Part<'a> {
             words(text, |w| {
                 let id = *ids.entry(w).or_insert_with(|| {
                     part.words.push(Cow::Borrowed(w));
+                    sigs.push(word_sigs(w));
                     part.words.len() as u32 - 1
                 });
                 part.tokens.push(id);
-                let mut chars = w.chars();
-                if let Some(c) = chars.next() {
-                    starts |= sig_bit(c);
-                    present |= sig_bit(c);
-                }
-                for c in chars {
-                    present |= sig_bit(c);
-                }
+                let (first, all) = sigs[id as usize];
+                starts |= first;
+                present |= all;
             })
         };
         span[0] = part.tokens.len() as u32;
@@ -270,20 +275,16 @@ fn cut<'a>(records: &'a [Record]) -> Part<'a> {
                 let mut ids = Vec::new();
                 words(&y.to_string(), |w| {
                     part.words.push(Cow::Owned(w.to_string()));
+                    sigs.push(word_sigs(w));
                     ids.push(part.words.len() as u32 - 1);
                 });
                 ids
             });
             for &id in ids.iter() {
                 part.tokens.push(id);
-                let mut chars = part.words[id as usize].chars();
-                if let Some(c) = chars.next() {
-                    starts |= sig_bit(c);
-                    present |= sig_bit(c);
-                }
-                for c in chars {
-                    present |= sig_bit(c);
-                }
+                let (first, all) = sigs[id as usize];
+                starts |= first;
+                present |= all;
             }
         }
         span[5] = part.tokens.len() as u32;
@@ -316,19 +317,6 @@ impl Meta {
             })
             .collect();
         drop(global);
-        let total: usize = parts.iter().map(|p| p.tokens.len()).sum();
-        let mut tokens = Vec::with_capacity(total);
-        let mut spans = Vec::with_capacity(records.len());
-        let mut starts = Vec::with_capacity(records.len());
-        let mut present = Vec::with_capacity(records.len());
-        for (p, map) in parts.iter().zip(&maps) {
-            let base = tokens.len() as u32;
-            tokens.extend(p.tokens.iter().map(|&t| map[t as usize]));
-            spans.extend(p.spans.iter().map(|s| s.map(|x| x + base)));
-            starts.extend_from_slice(&p.starts);
-            present.extend_from_slice(&p.present);
-        }
-        drop(parts);
         if vocab.ends.is_empty() {
             vocab.ends.push(0);
         }
@@ -339,10 +327,39 @@ impl Meta {
         }
         let overflow = vocab.len() as u32;
         vocab.push("");
-        tokens.par_iter_mut().for_each(|t| {
-            let w = if *t < overflow { *t } else { overflow };
-            *t = (vocab.first[w as usize] as u32) << 24 | w;
-        });
+        // Each slice's tokens mapped to global ids (and packed with their first byte) in
+        // parallel, each into its own stretch of the one array.
+        let total: usize = parts.iter().map(|p| p.tokens.len()).sum();
+        let mut tokens = vec![0u32; total];
+        let mut stretches: Vec<&mut [u32]> = Vec::with_capacity(parts.len());
+        let mut rest = &mut tokens[..];
+        for p in &parts {
+            let (stretch, after) = rest.split_at_mut(p.tokens.len());
+            stretches.push(stretch);
+            rest = after;
+        }
+        let vocab_ref = &vocab;
+        parts
+            .par_iter()
+            .zip(&maps)
+            .zip(stretches)
+            .for_each(|((p, map), out)| {
+                for (o, &t) in out.iter_mut().zip(&p.tokens) {
+                    let w = map[t as usize].min(overflow);
+                    *o = (vocab_ref.first[w as usize] as u32) << 24 | w;
+                }
+            });
+        let mut spans = Vec::with_capacity(records.len());
+        let mut starts = Vec::with_capacity(records.len());
+        let mut present = Vec::with_capacity(records.len());
+        let mut base = 0u32;
+        for p in &parts {
+            spans.extend(p.spans.iter().map(|s| s.map(|x| x + base)));
+            starts.extend_from_slice(&p.starts);
+            present.extend_from_slice(&p.present);
+            base += p.tokens.len() as u32;
+        }
+        drop(parts);
         vocab.text.shrink_to_fit();
         Meta {
             tokens,
