@@ -43,10 +43,14 @@ bench_bin=$(cargo bench --no-run --bench scale 2>&1 | sed -n 's/.*Executable .*(
   echo
   echo "## Method"
   echo
-  echo "- first frame: parse + ids/de-duplication + search index (the TUI's drawing is not yet included);"
+  echo "- first frame: parse + ids/de-duplication + the browser's state + one frame drawn (120 x 35,"
+  echo "  ratatui's TestBackend); the search index is built in the background after it (the TUI's"
+  echo "  search worker starts it; a keystroke typed before it is ready waits for it), and"
+  echo "  \"filtering ready\" is when it is; the abstract index follows (\`ab:\` scans until then);"
   echo "- keystrokes: every query below is typed one character at a time and deleted again; each"
   echo "  keystroke is a request to the search worker (narrowing within the previous hits when the"
-  echo "  query grew), timed from submit to the published result;"
+  echo "  query grew), timed from submit to the published result, once both indexes are built;"
+  echo "  the \"a\" and \"ab\" typed on the way to \"ab:...\" are metadata keystrokes (their own row);"
   echo "- end to end: best of 3 (1 at 1M) wall-clock runs of \`litbrowse list --query Q FILE\` with a"
   echo "  warm cache against \`fzf --filter Q < LINES\`, both printing every hit to /dev/null."
 } > "$out"
