@@ -105,8 +105,7 @@ pub struct Index {
     meta: OnceLock<Meta>,
     /// The abstracts' words and the records holding each, once built (in the background, as
     /// it takes seconds at a million records); until then `ab:` and `fi:` scan the text.
-    abstracts: Arc<OnceLock<AbstractIndex>>,
-    abstracts_started: std::sync::atomic::AtomicBool,
+    abstracts: OnceLock<AbstractIndex>,
 }
 
 /// Every record's metadata cut into words, as ids into a vocabulary.
@@ -397,8 +396,7 @@ impl Index {
         Index {
             records,
             meta: OnceLock::new(),
-            abstracts: Arc::default(),
-            abstracts_started: Default::default(),
+            abstracts: OnceLock::new(),
         }
     }
 
@@ -412,25 +410,11 @@ impl Index {
         self.meta();
     }
 
-    /// Whether the metadata words are ready.
-    pub fn prepared(&self) -> bool {
-        self.meta.get().is_some()
-    }
-
-    /// Starts building the abstract index on a thread of its own (once; None when already
-    /// started); searches use it once built.
-    pub fn index_abstracts_in_background(&self) -> Option<std::thread::JoinHandle<()>> {
-        if self.abstracts_started.swap(true, Ordering::Relaxed) {
-            return None;
-        }
-        let records = self.records.clone();
-        let slot = self.abstracts.clone();
-        std::thread::Builder::new()
-            .name("litbrowse-abstracts".into())
-            .spawn(move || {
-                let _ = slot.set(AbstractIndex::new(&records));
-            })
-            .ok()
+    /// Builds the abstract index now (a caller racing a build waits for it); until it is
+    /// built, `ab:` and `fi:` scan the text.
+    pub fn index_abstracts(&self) {
+        self.abstracts
+            .get_or_init(|| AbstractIndex::new(&self.records));
     }
 
     /// Whether `ab:` and `fi:` use the abstract index yet.
@@ -515,8 +499,8 @@ impl Index {
             .map(|t| Prepared::new(t, self.meta().vocab.len()))
             .collect();
         if let Some(abstracts) = self.abstracts.get() {
-            let records: Option<Vec<u32>> =
-                within.map(|w| w.hits.iter().map(|h| h.record).collect());
+            // The records to look within, made only when an abstract term needs them.
+            let mut records: Option<Option<Vec<u32>>> = None;
             let known = within.map_or(0, |w| w.known_terms);
             for p in prepared.iter_mut().skip(known) {
                 let findings = match (p.term.field, &p.term.pattern) {
@@ -524,6 +508,9 @@ impl Index {
                     (Field::Findings, Pattern::Fuzzy(_)) => true,
                     _ => continue,
                 };
+                let records = records.get_or_insert_with(|| {
+                    within.map(|w| w.hits.iter().map(|h| h.record).collect())
+                });
                 let found = abstracts.search(
                     p.term.needle(),
                     p.term.case_sensitive,
@@ -583,22 +570,6 @@ impl Index {
             return None;
         }
         Some(hits)
-    }
-
-    /// The record's score when every term holds, else None.
-    pub fn score(&self, i: usize, query: &Query) -> Option<i64> {
-        let prepared: Vec<Prepared> = query
-            .terms
-            .iter()
-            .map(|t| Prepared::new(t, self.meta().vocab.len()))
-            .collect();
-        Pass {
-            index: self,
-            meta: self.meta(),
-            terms: &prepared,
-        }
-        .score(i as u32, 0, 0, &mut Scratch::default())
-        .map(|h| h.score as i64)
     }
 }
 
@@ -1539,8 +1510,8 @@ mod token_gate_tests {
                 .collect()
         };
         let scanned = sets(&ix);
-        ix.index_abstracts_in_background().unwrap().join().unwrap();
-        assert!(ix.abstracts_indexed());
+        ix.index_abstracts();
+        assert!(ix.abstracts.get().is_some());
         assert_eq!(sets(&ix), scanned);
         assert_eq!(scanned[1], vec![2, 3]);
     }

@@ -60,7 +60,7 @@ impl Worker {
                 .spawn(move || {
                     index.prepare();
                     if index.len() >= ABSTRACT_INDEX_FROM {
-                        index.index_abstracts_in_background();
+                        index.index_abstracts();
                     }
                 })
                 .ok();
