@@ -16,14 +16,12 @@
 //! occurs in a findings section of that record.
 
 use crate::record::{is_findings_label, Record};
-use crate::search::is_cjk;
-use fuzzy_matcher::skim::SkimMatcherV2;
+use crate::search::{for_each_word, matcher};
 use fuzzy_matcher::FuzzyMatcher;
 use rayon::prelude::*;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::OnceLock;
 
 /// Records indexed by one parallel job; the job's vocabulary is merged into the global one.
 const CHUNK_RECORDS: usize = 16384;
@@ -44,115 +42,9 @@ pub struct AbstractIndex {
     groups: Vec<(char, u32, u32)>,
 }
 
-fn matcher() -> &'static SkimMatcherV2 {
-    static M: OnceLock<SkimMatcherV2> = OnceLock::new();
-    M.get_or_init(|| SkimMatcherV2::default().smart_case())
-}
-
-/// The case folding of the word gate: ASCII by table, the rest by its first lower-case char.
+/// The case folding of the word gate (case-insensitive).
 fn fold(c: char) -> char {
-    if c.is_ascii() {
-        c.to_ascii_lowercase()
-    } else {
-        c.to_lowercase().next().unwrap_or(c)
-    }
-}
-
-const CLASS_OTHER: u8 = 0;
-const CLASS_LOWER: u8 = 1;
-const CLASS_UPPER: u8 = 2;
-const CLASS_DIGIT: u8 = 3;
-const CLASS_LETTER: u8 = 4;
-
-/// Character classes that decide `is_word_start` (the CJK rule aside).
-fn class_of(c: char) -> u8 {
-    if !c.is_alphanumeric() {
-        CLASS_OTHER
-    } else if !c.is_alphabetic() {
-        CLASS_DIGIT
-    } else if c.is_lowercase() {
-        CLASS_LOWER
-    } else if c.is_uppercase() {
-        CLASS_UPPER
-    } else {
-        CLASS_LETTER
-    }
-}
-
-const ASCII_CLASS: [u8; 128] = {
-    let mut t = [CLASS_OTHER; 128];
-    let mut b = 0;
-    while b < 128 {
-        let c = b as u8;
-        t[b] = if c.is_ascii_lowercase() {
-            CLASS_LOWER
-        } else if c.is_ascii_uppercase() {
-            CLASS_UPPER
-        } else if c.is_ascii_digit() {
-            CLASS_DIGIT
-        } else {
-            CLASS_OTHER
-        };
-        b += 1;
-    }
-    t
-};
-
-/// `is_word_start` on classes.
-const fn starts_word(prev: u8, c: u8) -> bool {
-    prev == CLASS_OTHER
-        || c == CLASS_OTHER
-        || (prev == CLASS_LOWER && c == CLASS_UPPER)
-        || ((prev == CLASS_DIGIT) != (c == CLASS_DIGIT))
-}
-
-/// Whether a word starts at a character of class `c` after one of class `prev`.
-const BOUNDARY: [[bool; 5]; 5] = {
-    let mut t = [[false; 5]; 5];
-    let mut p = 0;
-    while p < 5 {
-        let mut c = 0;
-        while c < 5 {
-            t[p][c] = starts_word(p as u8, c as u8);
-            c += 1;
-        }
-        p += 1;
-    }
-    t
-};
-
-/// Calls `f` with the byte range of each word of `text`, in order, per
-/// `crate::search::is_word_start`.
-fn for_each_word(text: &str, mut f: impl FnMut(usize, usize)) {
-    let bytes = text.as_bytes();
-    let mut start = 0;
-    let mut prev = CLASS_OTHER;
-    let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        let (class, cjk, len) = if b < 0x80 {
-            (ASCII_CLASS[b as usize], false, 1)
-        } else {
-            let c = text[i..].chars().next().unwrap_or('\u{fffd}');
-            (class_of(c), is_cjk(c), c.len_utf8())
-        };
-        if i > 0 && (BOUNDARY[prev as usize][class as usize] || cjk) {
-            f(start, i);
-            start = i;
-        }
-        i += len;
-        // A run of ASCII lower-case letters continues any word of letters (most of prose).
-        prev = class;
-        if matches!(class, CLASS_LOWER | CLASS_UPPER | CLASS_LETTER) {
-            while i < bytes.len() && bytes[i].is_ascii_lowercase() {
-                i += 1;
-                prev = CLASS_LOWER;
-            }
-        }
-    }
-    if start < bytes.len() {
-        f(start, bytes.len());
-    }
+    crate::search::fold_char(c, false)
 }
 
 /// FxHash: the vocabulary is hashed once per word of text, so SipHash would dominate the build.

@@ -69,7 +69,7 @@ fn class_before(hay: &str, at: usize) -> u8 {
 }
 
 /// `is_word_start` on classes (CJK is handled by the caller).
-pub(super) fn starts_word(prev: u8, c: u8) -> bool {
+pub(super) const fn starts_word(prev: u8, c: u8) -> bool {
     prev == CLASS_OTHER
         || c == CLASS_OTHER
         || (prev == CLASS_LOWER && c == CLASS_UPPER)
@@ -78,6 +78,56 @@ pub(super) fn starts_word(prev: u8, c: u8) -> bool {
 
 pub(crate) fn is_cjk(c: char) -> bool {
     matches!(c as u32, 0x2E80..=0x9FFF | 0xAC00..=0xD7AF | 0xF900..=0xFAFF | 0x20000..=0x2FA1F)
+}
+
+/// Whether a word starts at a character of class `c` after one of class `prev`.
+const BOUNDARY: [[bool; 5]; 5] = {
+    let mut t = [[false; 5]; 5];
+    let mut p = 0;
+    while p < 5 {
+        let mut c = 0;
+        while c < 5 {
+            t[p][c] = starts_word(p as u8, c as u8);
+            c += 1;
+        }
+        p += 1;
+    }
+    t
+};
+
+/// Calls `f` with the byte range of each word of `text`, in order, as `is_word_start` cuts
+/// them (each whitespace or punctuation character is a word of its own). The one splitter of
+/// the metadata index and the abstract index.
+pub(crate) fn for_each_word(text: &str, mut f: impl FnMut(usize, usize)) {
+    let bytes = text.as_bytes();
+    let mut start = 0;
+    let mut prev = CLASS_OTHER;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let (class, cjk, len) = if b < 0x80 {
+            (ASCII_CLASS[b as usize], false, 1)
+        } else {
+            let c = text[i..].chars().next().unwrap_or('\u{fffd}');
+            (class_of(c), is_cjk(c), c.len_utf8())
+        };
+        if i > 0 && (BOUNDARY[prev as usize][class as usize] || cjk) {
+            f(start, i);
+            start = i;
+        }
+        i += len;
+        // A run of ASCII lower-case letters continues any word of letters (most of prose).
+        prev = class;
+        if matches!(class, CLASS_LOWER | CLASS_UPPER | CLASS_LETTER) {
+            while i < bytes.len() && bytes[i].is_ascii_lowercase() {
+                i += 1;
+                prev = CLASS_LOWER;
+            }
+        }
+    }
+    if start < bytes.len() {
+        f(start, bytes.len());
+    }
 }
 
 /// The rule that keeps fuzzy matching useful on bibliographic text: the needle's characters

@@ -8,10 +8,10 @@
 mod gate;
 mod worker;
 
-pub(crate) use gate::is_cjk;
 #[cfg(test)]
 pub(crate) use gate::is_word_start;
-use gate::{class_of, find_exact, starts_word, WordGate, ASCII_CLASS, CLASS_OTHER};
+use gate::{find_exact, WordGate};
+pub(crate) use gate::{for_each_word, is_cjk};
 pub use gate::{highlight, may_contain_subsequence};
 pub use worker::{Outcome, Request, Worker};
 
@@ -77,7 +77,7 @@ impl<'a> Narrow<'a> {
     }
 }
 
-fn matcher() -> &'static SkimMatcherV2 {
+pub(crate) fn matcher() -> &'static SkimMatcherV2 {
     static M: OnceLock<SkimMatcherV2> = OnceLock::new();
     M.get_or_init(|| SkimMatcherV2::default().smart_case())
 }
@@ -190,32 +190,12 @@ fn sig_bit(c: char) -> u64 {
 
 /// Calls `each` with every word of `text` that is not whitespace, as the word gate cuts them.
 fn words<'t>(text: &'t str, mut each: impl FnMut(&'t str)) {
-    let bytes = text.as_bytes();
-    let mut start = 0;
-    let mut prev = CLASS_OTHER;
-    let mut i = 0;
-    while i < bytes.len() {
-        let (class, cjk, len) = if bytes[i] < 0x80 {
-            (ASCII_CLASS[bytes[i] as usize], false, 1)
-        } else {
-            let c = text[i..].chars().next().unwrap_or(' ');
-            (class_of(c), is_cjk(c), c.len_utf8())
-        };
-        if i > 0 && (starts_word(prev, class) || cjk) {
-            emit(&text[start..i], &mut each);
-            start = i;
-        }
-        prev = class;
-        i += len;
-    }
-    if start < bytes.len() {
-        emit(&text[start..], &mut each);
-    }
-    fn emit<'t>(word: &'t str, each: &mut impl FnMut(&'t str)) {
+    for_each_word(text, |from, to| {
+        let word = &text[from..to];
         if !word.starts_with(char::is_whitespace) {
             each(word);
         }
-    }
+    });
 }
 
 /// One slice of the library's records cut into words, with word ids local to the slice.
@@ -1029,7 +1009,7 @@ impl TokenPlan {
     }
 }
 
-fn fold_char(c: char, case_sensitive: bool) -> char {
+pub(crate) fn fold_char(c: char, case_sensitive: bool) -> char {
     if case_sensitive {
         c
     } else if c.is_ascii() {
@@ -1143,6 +1123,7 @@ fn text_eval(hay: &str, p: &Prepared, scoring: bool) -> Option<i64> {
 
 #[cfg(test)]
 mod tests {
+    use super::gate::{class_of, starts_word};
     use super::*;
     use crate::query::parse;
     use crate::record::{Author, Section};
