@@ -19,8 +19,6 @@ use crate::record::{is_findings_label, Record};
 use crate::search::{for_each_word, matcher};
 use fuzzy_matcher::FuzzyMatcher;
 use rayon::prelude::*;
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 /// Records indexed by one parallel job; the job's vocabulary is merged into the global one.
@@ -47,52 +45,6 @@ fn fold(c: char) -> char {
     crate::search::fold_char(c, false)
 }
 
-/// FxHash: the vocabulary is hashed once per word of text, so SipHash would dominate the build.
-#[derive(Default, Clone, Copy)]
-struct Fx(u64);
-
-impl Fx {
-    fn add(&mut self, w: u64) {
-        self.0 = (self.0.rotate_left(5) ^ w).wrapping_mul(0x517c_c1b7_2722_0a95);
-    }
-}
-
-impl Hasher for Fx {
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            let mut b = [0u8; 8];
-            b.copy_from_slice(c);
-            self.add(u64::from_le_bytes(b));
-        }
-        let rest = chunks.remainder();
-        if !rest.is_empty() {
-            let mut b = [0u8; 8];
-            b[..rest.len()].copy_from_slice(rest);
-            self.add(u64::from_le_bytes(b));
-        }
-    }
-
-    fn write_u64(&mut self, i: u64) {
-        self.add(i);
-    }
-
-    fn write_u128(&mut self, i: u128) {
-        self.add(i as u64);
-        self.add((i >> 64) as u64);
-    }
-
-    fn write_u8(&mut self, i: u8) {
-        self.add(u64::from(i));
-    }
-
-    fn finish(&self) -> u64 {
-        // The multiply leaves the low bits (hashbrown's bucket index) depending on the low
-        // bytes only, the first letters of a packed word; its high bits are well mixed.
-        self.0.rotate_left(26)
-    }
-}
-
 /// The word `text[from..to]` of at most 16 bytes as an integer, zero-padded (no word of two
 /// or more bytes holds a zero byte: NUL is a word of its own).
 fn pack(text: &[u8], from: usize, to: usize) -> u128 {
@@ -112,7 +64,8 @@ fn pack(text: &[u8], from: usize, to: usize) -> u128 {
     u128::from_le_bytes(a)
 }
 
-type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<Fx>>;
+/// FxHash: the vocabulary is hashed once per word of text, so SipHash would dominate the build.
+type FxMap<K, V> = rustc_hash::FxHashMap<K, V>;
 
 fn put_varint(out: &mut Vec<u8>, mut v: u64) {
     while v >= 0x80 {
