@@ -125,6 +125,16 @@ fn timed(shell: &str, runs: usize) -> (f64, u64) {
     (best, rss)
 }
 
+/// One line of a load table.
+fn row(md: &mut String, label: &str, took: Duration) {
+    let _ = writeln!(md, "| {label} | {:.0} |", ms(took));
+}
+
+/// A load table's headline line.
+fn bold_row(md: &mut String, label: &str, took: Duration) {
+    let _ = writeln!(md, "| **{label}** | **{:.0}** |", ms(took));
+}
+
 fn sh_quote(s: &str) -> String {
     format!("'{}'", s.replace('\'', "'\\''"))
 }
@@ -175,32 +185,20 @@ fn main() {
         let t_search = t.elapsed();
         hwm_cold = vm_hwm_kb();
         let _ = writeln!(md, "| load step | ms |\n|---|---:|");
-        let _ = writeln!(md, "| parse ({n} records) | {:.0} |", ms(t_parse));
-        let _ = writeln!(
-            md,
-            "| ids and de-duplication | {:.0} |",
-            ms(t_assemble - t_parse)
+        row(&mut md, &format!("parse ({n} records)"), t_parse);
+        row(&mut md, "ids and de-duplication", t_assemble - t_parse);
+        row(
+            &mut md,
+            "browser state and one frame drawn",
+            t_first - t_assemble,
         );
-        let _ = writeln!(
-            md,
-            "| browser state and one frame drawn | {:.0} |",
-            ms(t_first - t_assemble)
+        bold_row(&mut md, "first frame, from the RIS file", t_first);
+        row(
+            &mut md,
+            "search index (built in the background after the first frame)",
+            t_search - t_first,
         );
-        let _ = writeln!(
-            md,
-            "| **first frame, from the RIS file** | **{:.0}** |",
-            ms(t_first)
-        );
-        let _ = writeln!(
-            md,
-            "| search index (built in the background after the first frame) | {:.0} |",
-            ms(t_search - t_first)
-        );
-        let _ = writeln!(
-            md,
-            "| filtering ready, from the RIS file | {:.0} |",
-            ms(t_search)
-        );
+        row(&mut md, "filtering ready, from the RIS file", t_search);
         drop(state);
     }
 
@@ -220,21 +218,22 @@ fn main() {
     let index = state.index.clone();
     index.prepare();
     let t_warm_search = t.elapsed();
-    let _ = writeln!(
-        md,
-        "| parse and write the cache ({outcome:?}) | {:.0} |",
-        ms(t_store)
+    row(
+        &mut md,
+        &format!("parse and write the cache ({outcome:?})"),
+        t_store,
     );
-    let _ = writeln!(
-        md,
-        "| **first frame, second start from the cache ({hit:?})** | **{:.0}** |",
-        ms(t_warm)
+    bold_row(
+        &mut md,
+        &format!("first frame, second start from the cache ({hit:?})"),
+        t_warm,
     );
-    let _ = writeln!(
-        md,
-        "| filtering ready, second start from the cache | {:.0} |\n",
-        ms(t_warm_search)
+    row(
+        &mut md,
+        "filtering ready, second start from the cache",
+        t_warm_search,
     );
+    md.push('\n');
 
     // The abstract index is built in the background after the first frame (the TUI's search
     // worker starts it); `ab:` keystrokes below are measured once it is ready.
