@@ -7,6 +7,7 @@ pub mod cli;
 pub mod diagnostic;
 pub mod export;
 pub mod formats;
+pub mod index_cache;
 pub mod keys;
 pub mod library;
 pub mod query;
