@@ -78,9 +78,18 @@ pub fn run(cli: Cli) -> Result<Status> {
             // Progress goes to the terminal before the browser takes the screen; problems
             // are shown in the browser's status line.
             let progress = crate::cache::StderrProgress::default();
+            // Keyed before loading: a file that changes meanwhile is not stored under it.
+            let key = crate::index_cache::Key::of(&cli.paths);
             let lib = library::load_with_progress(&cli.paths, &|p| progress.report(p));
             progress.finish();
-            crate::run_browser(lib)?;
+            let stored = crate::cache::Cache::from_env()
+                .zip(key)
+                .map(|(cache, key)| crate::index_cache::Stored {
+                    cache,
+                    key,
+                    errors: error_lines(&lib),
+                });
+            crate::run_browser(lib, stored)?;
             Ok(0)
         }
         Some(Command::List {

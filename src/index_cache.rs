@@ -173,6 +173,45 @@ pub fn store(
     Ok(())
 }
 
+/// What the browser needs to read its indexes from the search cache, or to store them there
+/// once built.
+pub struct Stored {
+    pub cache: Cache,
+    pub key: Key,
+    /// The load errors (see `Entry::errors`).
+    pub errors: String,
+}
+
+/// The browser's `Index::prepare_all`: the indexes read from the search cache when it holds
+/// them for this library, else built and then stored.
+pub fn prepare(index: &Index, stored: &Stored) {
+    let (cache, key) = (&stored.cache, &stored.key);
+    let mut all_read = index.prepare_from(meta_reader(stored, index.len()).as_mut());
+    if index.len() >= crate::search::ABSTRACT_INDEX_FROM {
+        all_read &= index.index_abstracts_from(abstracts_reader(stored).as_mut());
+    }
+    if !all_read {
+        let _ = store(cache, key, &stored.errors, index.records(), index);
+    }
+}
+
+/// The stored metadata index of a library of `records` records, ready to read
+/// (`Index::prepare_from`).
+pub fn meta_reader(stored: &Stored, records: usize) -> Option<Reader> {
+    let path = stored.cache.dir.join(format!("{}.lbi", stored.key.stem()));
+    let mut r = Reader::open(&path, MAGIC, &stored.key)?;
+    r.skip()?;
+    r.skip()?;
+    let ends: Vec<u64> = r.get()?;
+    (ends.len() == records + 1).then_some(r)
+}
+
+/// The stored abstract index, ready to read (`Index::index_abstracts_from`).
+pub fn abstracts_reader(stored: &Stored) -> Option<Reader> {
+    let path = stored.cache.dir.join(format!("{}.lba", stored.key.stem()));
+    Reader::open(&path, MAGIC_ABSTRACTS, &stored.key)
+}
+
 fn write_atomically(
     dir: &Path,
     name: &str,
@@ -270,6 +309,14 @@ impl Reader {
         let bytes: &mut [u8] = bytemuck::cast_slice_mut(&mut items);
         self.read_exact(bytes)?;
         (checksum(bytes) == sum).then_some(items)
+    }
+
+    /// Passes over a section of bytes unread (and unchecked).
+    fn skip(&mut self) -> Option<()> {
+        let n = self.u64()?;
+        self.u64()?;
+        self.left = self.left.checked_sub(n)?;
+        self.r.seek_relative(i64::try_from(n).ok()?).ok()
     }
 
     pub fn get_str(&mut self) -> Option<String> {
@@ -422,5 +469,40 @@ mod tests {
         std::fs::write(&inputs[0], "TY  - BOOK\nER  - \n").unwrap();
         store(&c, &key, "", &records, &index).unwrap();
         assert!(!c.dir.exists());
+    }
+
+    #[test]
+    fn the_browser_builds_and_stores_its_indexes_once_then_reads_them() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (inputs, records) = library(tmp.path());
+        let stored = Stored {
+            cache: cache(tmp.path()),
+            key: Key::of(&inputs).unwrap(),
+            errors: String::new(),
+        };
+        let records = Arc::new(records);
+        let first = Index::new(records.clone());
+        prepare(&first, &stored);
+        let second = Index::new(records.clone());
+        assert!(second.prepare_from(meta_reader(&stored, records.len()).as_mut()));
+        // One record fewer: not this library's index.
+        assert!(meta_reader(&stored, records.len() - 1).is_none());
+        let never = || false;
+        for q in QUERIES {
+            let q = parse(q).unwrap();
+            let a: Vec<(u32, i32)> = first
+                .run(&q, None, &never)
+                .unwrap()
+                .iter()
+                .map(|h| (h.record, h.score))
+                .collect();
+            let b: Vec<(u32, i32)> = second
+                .run(&q, None, &never)
+                .unwrap()
+                .iter()
+                .map(|h| (h.record, h.score))
+                .collect();
+            assert_eq!(a, b, "{q:?}");
+        }
     }
 }

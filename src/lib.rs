@@ -19,6 +19,9 @@ pub mod tui;
 pub mod ui;
 
 /// Opens the terminal browser on a library.
-pub fn run_browser(lib: library::Library) -> anyhow::Result<()> {
-    tui::run(lib)
+pub fn run_browser(
+    lib: library::Library,
+    stored: Option<index_cache::Stored>,
+) -> anyhow::Result<()> {
+    tui::run(lib, stored)
 }

@@ -402,6 +402,15 @@ impl Index {
         self.meta();
     }
 
+    /// Every index the library's size calls for: the metadata's, and the abstracts' from
+    /// `ABSTRACT_INDEX_FROM` records on.
+    pub fn prepare_all(&self) {
+        self.prepare();
+        if self.len() >= ABSTRACT_INDEX_FROM {
+            self.index_abstracts();
+        }
+    }
+
     /// Builds the abstract index now (a caller racing a build waits for it); until it is
     /// built, `ab:` and `fi:` scan the text.
     pub fn index_abstracts(&self) {

@@ -86,6 +86,36 @@ impl Index {
         })
     }
 
+    /// The metadata index read from `stored` when it holds one for this index's records,
+    /// else built (a search racing this waits for it). Whether it was read.
+    pub fn prepare_from(&self, stored: Option<&mut Reader>) -> bool {
+        let mut read = false;
+        self.meta
+            .get_or_init(|| match stored.and_then(|r| Meta::read(r, self.len)) {
+                Some(m) => {
+                    read = true;
+                    m
+                }
+                None => Meta::build(&self.records),
+            });
+        read
+    }
+
+    /// `prepare_from` for the abstract index.
+    pub fn index_abstracts_from(&self, stored: Option<&mut Reader>) -> bool {
+        let mut read = false;
+        self.abstracts.get_or_init(|| {
+            match stored.and_then(|r| AbstractIndex::read(r, self.len)) {
+                Some(a) => {
+                    read = true;
+                    a
+                }
+                None => AbstractIndex::new(&self.records),
+            }
+        });
+        read
+    }
+
     /// Reads the abstract index of this index's records into it.
     pub fn read_stored_abstracts(&self, r: &mut Reader) -> Option<()> {
         let a = AbstractIndex::read(r, self.len)?;
