@@ -22,7 +22,7 @@ use std::time::{Duration, Instant, UNIX_EPOCH};
 
 /// Files smaller than this parse faster than a cache entry can be checked and read.
 pub const MIN_BYTES: u64 = 1 << 20;
-const MAGIC: &[u8; 8] = b"LBCACHE2";
+const MAGIC: &[u8; 8] = b"LBCACHE3";
 /// Records per independently decoded chunk: small enough that the chunks being decoded at
 /// once (two per thread) add little to the peak memory of a warm start.
 const CHUNK_RECORDS: usize = 4096;
@@ -183,6 +183,8 @@ struct Header {
     /// path, line, is error, message
     diagnostics: Vec<(String, usize, bool, String)>,
     chunks: usize,
+    /// `SourceReport::distinct`.
+    distinct: bool,
 }
 
 impl Cache {
@@ -378,7 +380,9 @@ fn read_entry(entry: &Path, key: &Key, tracker: &Tracker) -> Option<(SourceRepor
         records,
         diagnostics,
     };
-    Some((report(&key.shown, format, &parsed), parsed))
+    let mut rep = report(&key.shown, format, &parsed);
+    rep.distinct = header.distinct;
+    Some((rep, parsed))
 }
 
 fn write_entry(
@@ -410,6 +414,7 @@ fn write_entry(
                 })
                 .collect(),
             chunks: chunks.len(),
+            distinct: rep.distinct,
         };
         let bad = |e: postcard::Error| std::io::Error::other(e.to_string());
         w.write_all(MAGIC)?;
@@ -449,6 +454,7 @@ fn report(path: &str, format: Option<Format>, parsed: &Parsed) -> SourceReport {
         records: parsed.records.len(),
         errors,
         warnings: parsed.diagnostics.len() - errors,
+        distinct: false,
     }
 }
 
@@ -493,6 +499,7 @@ fn read_in_pieces(
         }
         let mut result = library::parse_bytes(shown, &head);
         library::prepare(&mut result.1.records);
+        result.0.distinct = library::distinct(&result.1.records);
         tracker.advance(head.len() as u64, result.1.records.len());
         return result;
     };
@@ -583,7 +590,9 @@ fn read_in_pieces(
             }
         }
     }
-    (report(shown, Some(format), &out), out)
+    let mut rep = report(shown, Some(format), &out);
+    rep.distinct = library::distinct(&out.records);
+    (rep, out)
 }
 
 fn detect_prefix(bytes: &[u8]) -> Option<Format> {
@@ -741,9 +750,52 @@ mod tests {
         assert_eq!(o4, Outcome::Stored, "a changed file must be parsed again");
         let mut fresh = library::parse_bytes("lib.ris", &std::fs::read(&file).unwrap());
         library::prepare(&mut fresh.1.records);
+        fresh.0.distinct = library::distinct(&fresh.1.records);
+        assert!(rep4.distinct);
         assert_eq!(rep4, fresh.0);
         assert_eq!(p4.records, fresh.1.records);
         assert_eq!(cache.load(&file, "lib.ris", &silent()).0, Outcome::Hit);
+    }
+
+    /// The library a second start builds from the cache is the one a first start builds from
+    /// the file, field by field, whether or not the file holds duplicates (with none, the
+    /// cached `distinct` lets `assemble` skip de-duplication).
+    #[test]
+    fn library_from_a_hit_equals_the_library_from_parsing() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut with_copies = ris(0, 400);
+        // The same papers again (same DOIs), and one sharing only a title, year and author.
+        with_copies.push_str(&ris(100, 140));
+        let mut twin = synth::record(5, 7);
+        twin.doi = None;
+        twin.pmid = None;
+        synth::write_ris(&twin, &mut with_copies);
+        for (name, text, distinct) in [
+            ("plain.ris", ris(0, 400), true),
+            ("copies.ris", with_copies, false),
+        ] {
+            let file = dir.path().join(name);
+            std::fs::write(&file, &text).unwrap();
+            let fresh = {
+                let (mut rep, mut parsed) = library::parse_bytes(name, text.as_bytes());
+                rep.distinct = false;
+                library::prepare(&mut parsed.records);
+                library::assemble(vec![(rep, parsed)])
+            };
+            let cache = cache_in(dir.path());
+            assert_eq!(cache.load(&file, name, &silent()).0, Outcome::Stored);
+            let (outcome, rep, parsed) = cache.load(&file, name, &silent());
+            assert_eq!(outcome, Outcome::Hit);
+            assert_eq!(rep.distinct, distinct, "{name}");
+            let hit = library::assemble(vec![(rep, parsed)]);
+            assert_eq!(hit.records, fresh.records, "{name}");
+            assert_eq!(hit.merged, fresh.merged, "{name}");
+            assert_eq!(hit.reports.len(), 1);
+            assert_eq!(hit.diagnostics, fresh.diagnostics, "{name}");
+            if !distinct {
+                assert_eq!(fresh.merged, 41, "{name}");
+            }
+        }
     }
 
     #[test]
@@ -821,6 +873,7 @@ mod tests {
             std::fs::write(&file, &text).unwrap();
             let mut whole = library::parse_bytes(name, text.as_bytes());
             library::prepare(&mut whole.1.records);
+            whole.0.distinct = library::distinct(&whole.1.records);
             let seen = Mutex::new(Vec::new());
             let record = |p: Progress| seen.lock().unwrap().push(p);
             let tracker = Tracker::new(&record);

@@ -32,6 +32,10 @@ pub struct SourceReport {
     pub records: usize,
     pub errors: usize,
     pub warnings: usize,
+    /// Checked (see [`distinct`]): no two of the source's prepared records are the same paper
+    /// or share an id, so a library of this source alone needs no de-duplication. False when
+    /// unchecked; the parse cache keeps it, so a second start skips that work.
+    pub distinct: bool,
 }
 
 #[derive(Debug, Default)]
@@ -170,6 +174,7 @@ fn report(path: &str, format: Option<Format>) -> SourceReport {
         records: 0,
         errors: 0,
         warnings: 0,
+        distinct: false,
     }
 }
 
@@ -261,6 +266,11 @@ fn bytecount_newlines(b: &[u8]) -> usize {
 /// Puts parsed sources together: ids, source lists, de-duplication.
 pub fn assemble(parsed: Vec<(SourceReport, Parsed)>) -> Library {
     let mut lib = Library::default();
+    let mut holding = parsed.iter().filter(|(_, p)| !p.records.is_empty());
+    let lone = match (holding.next(), holding.next()) {
+        (Some((rep, _)), None) => rep.distinct,
+        _ => false,
+    };
     for (rep, p) in parsed {
         lib.reports.push(rep);
         lib.diagnostics.extend(p.diagnostics);
@@ -272,8 +282,11 @@ pub fn assemble(parsed: Vec<(SourceReport, Parsed)>) -> Library {
         }
     }
     prepare(&mut lib.records);
-    lib.merged = deduplicate(&mut lib.records);
-    make_ids_unique(&mut lib.records);
+    // One checked source holding every record: merging and renaming would change nothing.
+    if !lone {
+        lib.merged = deduplicate(&mut lib.records);
+        make_ids_unique(&mut lib.records);
+    }
     lib
 }
 
@@ -361,6 +374,32 @@ fn dedup_keys(r: &Record) -> [Option<u64>; 3] {
         }
     }
     keys
+}
+
+/// Whether `deduplicate` and `make_ids_unique` would leave these prepared records as they
+/// are: no de-duplication key is shared by two records and no id repeats. Keys are compared
+/// as the 64-bit hashes `deduplicate` itself uses, ids by a hash (a collision only makes the
+/// answer a cautious false).
+pub fn distinct(records: &[Record]) -> bool {
+    use rayon::prelude::*;
+    use std::hash::BuildHasher;
+    let hasher = foldhash::fast::FixedState::default();
+    let keys: Vec<([Option<u64>; 3], u64)> = records
+        .par_iter()
+        .map(|r| (dedup_keys(r), hasher.hash_one(r.id.as_str())))
+        .collect();
+    let mut seen: std::collections::HashSet<u64, foldhash::fast::FixedState> =
+        std::collections::HashSet::with_capacity_and_hasher(records.len() * 3, Default::default());
+    let mut ids: std::collections::HashSet<u64, foldhash::fast::FixedState> =
+        std::collections::HashSet::with_capacity_and_hasher(records.len(), Default::default());
+    keys.iter().all(|(k, id)| {
+        // A record's own keys may repeat among themselves; only another record's count.
+        let fresh = k.iter().flatten().all(|k| !seen.contains(k));
+        for k in k.iter().flatten() {
+            seen.insert(*k);
+        }
+        fresh && ids.insert(*id)
+    })
 }
 
 /// Merges records that are the same paper (same DOI, PMID, or normalised title + year +
@@ -655,6 +694,55 @@ mod tests {
         let lib = lib_of(vec![same, parent, child]);
         assert_eq!(lib.records.len(), 2);
         assert_eq!(lib.records[1].related, vec!["doi:10.9/c".to_string()]);
+    }
+
+    #[test]
+    fn distinct_is_false_for_a_shared_key_or_id() {
+        let mut a = rec("a.ris", Some("Peer support"), Some("10.1/X"), "one");
+        let mut b = rec("a.ris", Some("Other paper title"), Some("10.1/y"), "two");
+        prepare(std::slice::from_mut(&mut a));
+        prepare(std::slice::from_mut(&mut b));
+        assert!(distinct(&[a.clone(), b.clone()]));
+        // Same DOI in another case: one paper.
+        let mut c = b.clone();
+        c.doi = Some("10.1/x".into());
+        assert!(!distinct(&[a.clone(), c]));
+        // Same id but no shared key: renamed by `make_ids_unique`.
+        let mut d = b.clone();
+        d.doi = None;
+        d.title = Some("A third title".into());
+        d.id = a.id.clone();
+        assert!(!distinct(&[a.clone(), d]));
+        // Same title, year and first author.
+        let mut e = a.clone();
+        e.doi = None;
+        e.id = "r:1".into();
+        assert!(!distinct(&[a, e]));
+    }
+
+    #[test]
+    fn a_distinct_source_assembles_like_an_unchecked_one() {
+        let records: Vec<Record> = (0..300).map(|i| crate::synth::record(3, i)).collect();
+        let mut prepared = records.clone();
+        prepare(&mut prepared);
+        let mut checked = report("x", None);
+        checked.distinct = distinct(&prepared);
+        assert!(checked.distinct);
+        let parsed = |records| Parsed {
+            records,
+            diagnostics: Vec::new(),
+        };
+        let fast = assemble(vec![(checked.clone(), parsed(prepared))]);
+        let full = assemble(vec![(report("x", None), parsed(records.clone()))]);
+        assert_eq!(fast.records, full.records);
+        assert_eq!(fast.merged, 0);
+        // With a second source holding records the check no longer covers them all.
+        let two = assemble(vec![
+            (checked, parsed(records.clone())),
+            (report("y", None), parsed(records[..5].to_vec())),
+        ]);
+        assert_eq!(two.merged, 5);
+        assert_eq!(two.records.len(), 300);
     }
 
     #[test]
