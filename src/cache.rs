@@ -8,6 +8,8 @@
 //! anything that does not match, or cannot be read, means the file is parsed again. A cache
 //! problem is never an error for the user.
 
+mod codec;
+
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::formats::{self, Format, Parsed};
 use crate::library::{self, SourceReport};
@@ -276,17 +278,35 @@ fn read_u64(f: &mut impl Read) -> Option<u64> {
     Some(u64::from_le_bytes(b))
 }
 
-/// A blob is its length, a checksum, and its bytes.
-fn read_blob(f: &mut impl Read, limit: u64) -> Option<(u64, Vec<u8>)> {
+/// A blob is its length, a checksum, and its bytes; read into `buf` (reused: fresh buffers
+/// for every chunk meant page faults on as many bytes as the entry has).
+fn read_blob(f: &mut impl Read, limit: u64, buf: &mut Vec<u8>) -> Option<u64> {
     let len = read_u64(f)?;
     let sum = read_u64(f)?;
     if len > limit {
         return None;
     }
+    buf.clear();
     // Sized up front: growing a chunk's buffer by doubling copied it several times.
-    let mut buf = Vec::with_capacity(usize::try_from(len).ok()?);
-    f.take(len).read_to_end(&mut buf).ok()?;
-    (buf.len() as u64 == len).then_some((sum, buf))
+    buf.reserve(usize::try_from(len).ok()?);
+    f.take(len).read_to_end(buf).ok()?;
+    (buf.len() as u64 == len).then_some(sum)
+}
+
+/// The next `n` blobs (fewer at the end), in buffers from `pool`.
+fn read_blobs(
+    f: &mut impl Read,
+    limit: u64,
+    n: usize,
+    pool: &mut Vec<Vec<u8>>,
+) -> Option<Vec<(u64, Vec<u8>)>> {
+    (0..n)
+        .map(|_| {
+            let mut buf = pool.pop().unwrap_or_default();
+            let sum = read_blob(f, limit, &mut buf)?;
+            Some((sum, buf))
+        })
+        .collect()
 }
 
 fn write_blob(w: &mut impl Write, bytes: &[u8]) -> std::io::Result<()> {
@@ -322,7 +342,8 @@ fn read_entry(entry: &Path, key: &Key, tracker: &Tracker) -> Option<(SourceRepor
     if &magic != MAGIC {
         return None;
     }
-    let (sum, head) = read_blob(&mut f, total)?;
+    let mut head = Vec::new();
+    let sum = read_blob(&mut f, total, &mut head)?;
     if sum != checksum(&head) {
         return None;
     }
@@ -330,32 +351,45 @@ fn read_entry(entry: &Path, key: &Key, tracker: &Tracker) -> Option<(SourceRepor
     if &header.key != key {
         return None;
     }
-    let mut records: Vec<Record> = Vec::with_capacity(header.records);
+    let mut records: Vec<Record> = Vec::with_capacity(header.records.min(total as usize));
     let mut left = header.chunks;
-    // Decode a few chunks at a time in parallel, holding only those few in memory.
+    // Decode a few chunks at a time in parallel, holding only those few in memory; the next
+    // few are read, and the last ones decoded moved into place, meanwhile.
     let batch = rayon::current_num_threads().max(1) * 2;
-    while left > 0 {
-        let blobs: Vec<(u64, Vec<u8>)> = (0..batch.min(left))
-            .map(|_| read_blob(&mut f, total))
-            .collect::<Option<_>>()?;
-        left -= blobs.len();
+    let mut pool = Vec::new();
+    let mut blobs = read_blobs(&mut f, total, batch.min(left), &mut pool)?;
+    left -= blobs.len();
+    let mut decoded: Vec<Vec<Record>> = Vec::new();
+    while !blobs.is_empty() {
+        let (next, now) = rayon::join(
+            || {
+                records.extend(decoded.drain(..).flatten());
+                read_blobs(&mut f, total, batch.min(left), &mut pool)
+            },
+            || {
+                blobs
+                    .par_iter()
+                    .map(|(sum, b)| {
+                        if *sum != checksum(b) {
+                            return None;
+                        }
+                        codec::decode(b)
+                    })
+                    .collect::<Option<Vec<Vec<Record>>>>()
+            },
+        );
+        decoded = now?;
         let bytes: u64 = blobs.iter().map(|(_, b)| b.len() as u64).sum();
-        let decoded: Vec<Vec<Record>> = blobs
-            .par_iter()
-            .map(|(sum, b)| {
-                if *sum != checksum(b) {
-                    return None;
-                }
-                postcard::from_bytes(b).ok()
-            })
-            .collect::<Option<_>>()?;
         let n: usize = decoded.iter().map(Vec::len).sum();
-        records.extend(decoded.into_iter().flatten());
         tracker.advance(
             (u128::from(bytes) * u128::from(key.size) / u128::from(total.max(1))) as u64,
             n,
         );
+        pool.extend(blobs.drain(..).map(|(_, b)| b));
+        blobs = next?;
+        left -= blobs.len();
     }
+    records.extend(decoded.into_iter().flatten());
     if records.len() != header.records {
         return None;
     }
@@ -422,11 +456,7 @@ fn write_entry(
         write_blob(&mut w, &head)?;
         let batch = rayon::current_num_threads().max(1) * 2;
         for group in chunks.chunks(batch) {
-            let blobs: Vec<Vec<u8>> = group
-                .par_iter()
-                .map(postcard::to_allocvec)
-                .collect::<Result<_, _>>()
-                .map_err(bad)?;
+            let blobs: Vec<Vec<u8>> = group.par_iter().map(|c| codec::encode(c)).collect();
             for b in blobs {
                 write_blob(&mut w, &b)?;
             }
