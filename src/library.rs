@@ -382,24 +382,59 @@ fn dedup_keys(r: &Record) -> [Option<u64>; 3] {
 /// answer a cautious false).
 pub fn distinct(records: &[Record]) -> bool {
     use rayon::prelude::*;
-    use std::hash::BuildHasher;
-    let hasher = foldhash::fast::FixedState::default();
-    let keys: Vec<([Option<u64>; 3], u64)> = records
-        .par_iter()
-        .map(|r| (dedup_keys(r), hasher.hash_one(r.id.as_str())))
-        .collect();
-    let mut seen: std::collections::HashSet<u64, foldhash::fast::FixedState> =
-        std::collections::HashSet::with_capacity_and_hasher(records.len() * 3, Default::default());
-    let mut ids: std::collections::HashSet<u64, foldhash::fast::FixedState> =
-        std::collections::HashSet::with_capacity_and_hasher(records.len(), Default::default());
-    keys.iter().all(|(k, id)| {
-        // A record's own keys may repeat among themselves; only another record's count.
-        let fresh = k.iter().flatten().all(|k| !seen.contains(k));
-        for k in k.iter().flatten() {
-            seen.insert(*k);
+    let keys: Vec<DistinctKeys> = records.par_iter().map(distinct_keys).collect();
+    let mut check = Distinct::default();
+    check.add(&keys);
+    check.holds()
+}
+
+/// What `distinct` compares for one record: its de-duplication keys and its id's hash.
+pub type DistinctKeys = ([Option<u64>; 3], u64);
+
+type FastSet = std::collections::HashSet<u64, foldhash::fast::FixedState>;
+
+/// `distinct`, a part of a source at a time and in order: the keys are taken on the threads
+/// that parse (`Distinct::keys`), and compared here while later parts are parsed.
+#[derive(Default)]
+pub struct Distinct {
+    seen: FastSet,
+    ids: FastSet,
+    clash: bool,
+}
+
+impl Distinct {
+    pub fn keys(records: &[Record]) -> Vec<DistinctKeys> {
+        records.iter().map(distinct_keys).collect()
+    }
+
+    pub fn add(&mut self, keys: &[DistinctKeys]) {
+        if self.clash {
+            return;
         }
-        fresh && ids.insert(*id)
-    })
+        self.seen.reserve(keys.len() * 3);
+        self.ids.reserve(keys.len());
+        for (k, id) in keys {
+            // A record's own keys may repeat among themselves; only another record's count.
+            let fresh = k.iter().flatten().all(|k| !self.seen.contains(k));
+            for k in k.iter().flatten() {
+                self.seen.insert(*k);
+            }
+            if !(fresh && self.ids.insert(*id)) {
+                self.clash = true;
+                return;
+            }
+        }
+    }
+
+    pub fn holds(&self) -> bool {
+        !self.clash
+    }
+}
+
+fn distinct_keys(r: &Record) -> DistinctKeys {
+    use std::hash::BuildHasher;
+    let id = foldhash::fast::FixedState::default().hash_one(r.id.as_str());
+    (dedup_keys(r), id)
 }
 
 /// Merges records that are the same paper (same DOI, PMID, or normalised title + year +
