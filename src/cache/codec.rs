@@ -230,6 +230,12 @@ struct Reader<'a> {
 
 impl Reader<'_> {
     fn n(&mut self) -> Option<u64> {
+        // Most lengths and counts fit in one byte.
+        let first = *self.shape.get(self.at)?;
+        if first < 0x80 {
+            self.at += 1;
+            return Some(u64::from(first));
+        }
         let mut v: u64 = 0;
         for shift in (0..64).step_by(7) {
             let b = *self.shape.get(self.at)?;
@@ -419,7 +425,7 @@ mod tests {
                 },
             ],
             date: Some("2012-06-15".into()),
-            year: Some(if i % 2 == 0 { -44 } else { i32::MAX }),
+            year: Some(if i.is_multiple_of(2) { -44 } else { i32::MAX }),
             container: Some("J".into()),
             volume: Some("7".into()),
             issue: Some(String::new()),
