@@ -24,6 +24,8 @@ use std::time::{Duration, Instant, UNIX_EPOCH};
 
 /// Files smaller than this parse faster than a cache entry can be checked and read.
 pub const MIN_BYTES: u64 = 1 << 20;
+/// Changed whenever a cached entry would read back differently: the chunk layout (`codec`),
+/// or what `prepare` and `library::distinct` compute (ids, de-duplication keys).
 const MAGIC: &[u8; 8] = b"LBCACHE3";
 /// Records per independently decoded chunk: small enough that the chunks in memory at once
 /// (two per thread being decoded, as many being read) add little to a warm start's peak.
