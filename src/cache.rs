@@ -8,6 +8,8 @@
 //! anything that does not match, or cannot be read, means the file is parsed again. A cache
 //! problem is never an error for the user.
 
+mod codec;
+
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::formats::{self, Format, Parsed};
 use crate::library::{self, SourceReport};
@@ -22,12 +24,15 @@ use std::time::{Duration, Instant, UNIX_EPOCH};
 
 /// Files smaller than this parse faster than a cache entry can be checked and read.
 pub const MIN_BYTES: u64 = 1 << 20;
-const MAGIC: &[u8; 8] = b"LBCACHE2";
-/// Records per independently decoded chunk: small enough that the chunks being decoded at
-/// once (two per thread) add little to the peak memory of a warm start.
-const CHUNK_RECORDS: usize = 4096;
-/// Size of one piece of a large file handed to a parser thread.
-const PIECE_BYTES: usize = 8 << 20;
+/// Changed whenever a cached entry would read back differently: the chunk layout (`codec`),
+/// or what `prepare` and `library::distinct` compute (ids, de-duplication keys).
+const MAGIC: &[u8; 8] = b"LBCACHE3";
+/// Records per independently decoded chunk: small enough that the chunks in memory at once
+/// (two per thread being decoded, as many being read) add little to a warm start's peak.
+const CHUNK_RECORDS: usize = 2048;
+/// Size of one piece of a large file handed to a parser thread (two per thread being parsed,
+/// as many being read).
+const PIECE_BYTES: usize = 4 << 20;
 
 /// How far loading has got; passed to a progress callback.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -183,6 +188,8 @@ struct Header {
     /// path, line, is error, message
     diagnostics: Vec<(String, usize, bool, String)>,
     chunks: usize,
+    /// `SourceReport::distinct`.
+    distinct: bool,
 }
 
 impl Cache {
@@ -274,17 +281,35 @@ fn read_u64(f: &mut impl Read) -> Option<u64> {
     Some(u64::from_le_bytes(b))
 }
 
-/// A blob is its length, a checksum, and its bytes.
-fn read_blob(f: &mut impl Read, limit: u64) -> Option<(u64, Vec<u8>)> {
+/// A blob is its length, a checksum, and its bytes; read into `buf` (reused: fresh buffers
+/// for every chunk meant page faults on as many bytes as the entry has).
+fn read_blob(f: &mut impl Read, limit: u64, buf: &mut Vec<u8>) -> Option<u64> {
     let len = read_u64(f)?;
     let sum = read_u64(f)?;
     if len > limit {
         return None;
     }
+    buf.clear();
     // Sized up front: growing a chunk's buffer by doubling copied it several times.
-    let mut buf = Vec::with_capacity(usize::try_from(len).ok()?);
-    f.take(len).read_to_end(&mut buf).ok()?;
-    (buf.len() as u64 == len).then_some((sum, buf))
+    buf.reserve(usize::try_from(len).ok()?);
+    f.take(len).read_to_end(buf).ok()?;
+    (buf.len() as u64 == len).then_some(sum)
+}
+
+/// The next `n` blobs (fewer at the end), in buffers from `pool`.
+fn read_blobs(
+    f: &mut impl Read,
+    limit: u64,
+    n: usize,
+    pool: &mut Vec<Vec<u8>>,
+) -> Option<Vec<(u64, Vec<u8>)>> {
+    (0..n)
+        .map(|_| {
+            let mut buf = pool.pop().unwrap_or_default();
+            let sum = read_blob(f, limit, &mut buf)?;
+            Some((sum, buf))
+        })
+        .collect()
 }
 
 fn write_blob(w: &mut impl Write, bytes: &[u8]) -> std::io::Result<()> {
@@ -320,7 +345,8 @@ fn read_entry(entry: &Path, key: &Key, tracker: &Tracker) -> Option<(SourceRepor
     if &magic != MAGIC {
         return None;
     }
-    let (sum, head) = read_blob(&mut f, total)?;
+    let mut head = Vec::new();
+    let sum = read_blob(&mut f, total, &mut head)?;
     if sum != checksum(&head) {
         return None;
     }
@@ -328,32 +354,45 @@ fn read_entry(entry: &Path, key: &Key, tracker: &Tracker) -> Option<(SourceRepor
     if &header.key != key {
         return None;
     }
-    let mut records: Vec<Record> = Vec::with_capacity(header.records);
+    let mut records: Vec<Record> = Vec::with_capacity(header.records.min(total as usize));
     let mut left = header.chunks;
-    // Decode a few chunks at a time in parallel, holding only those few in memory.
+    // Decode a few chunks at a time in parallel, holding only those few in memory; the next
+    // few are read, and the last ones decoded moved into place, meanwhile.
     let batch = rayon::current_num_threads().max(1) * 2;
-    while left > 0 {
-        let blobs: Vec<(u64, Vec<u8>)> = (0..batch.min(left))
-            .map(|_| read_blob(&mut f, total))
-            .collect::<Option<_>>()?;
-        left -= blobs.len();
+    let mut pool = Vec::new();
+    let mut blobs = read_blobs(&mut f, total, batch.min(left), &mut pool)?;
+    left -= blobs.len();
+    let mut decoded: Vec<Vec<Record>> = Vec::new();
+    while !blobs.is_empty() {
+        let (next, now) = rayon::join(
+            || {
+                records.extend(decoded.drain(..).flatten());
+                read_blobs(&mut f, total, batch.min(left), &mut pool)
+            },
+            || {
+                blobs
+                    .par_iter()
+                    .map(|(sum, b)| {
+                        if *sum != checksum(b) {
+                            return None;
+                        }
+                        codec::decode(b)
+                    })
+                    .collect::<Option<Vec<Vec<Record>>>>()
+            },
+        );
+        decoded = now?;
         let bytes: u64 = blobs.iter().map(|(_, b)| b.len() as u64).sum();
-        let decoded: Vec<Vec<Record>> = blobs
-            .par_iter()
-            .map(|(sum, b)| {
-                if *sum != checksum(b) {
-                    return None;
-                }
-                postcard::from_bytes(b).ok()
-            })
-            .collect::<Option<_>>()?;
         let n: usize = decoded.iter().map(Vec::len).sum();
-        records.extend(decoded.into_iter().flatten());
         tracker.advance(
             (u128::from(bytes) * u128::from(key.size) / u128::from(total.max(1))) as u64,
             n,
         );
+        pool.extend(blobs.drain(..).map(|(_, b)| b));
+        blobs = next?;
+        left -= blobs.len();
     }
+    records.extend(decoded.into_iter().flatten());
     if records.len() != header.records {
         return None;
     }
@@ -378,7 +417,9 @@ fn read_entry(entry: &Path, key: &Key, tracker: &Tracker) -> Option<(SourceRepor
         records,
         diagnostics,
     };
-    Some((report(&key.shown, format, &parsed), parsed))
+    let mut rep = report(&key.shown, format, &parsed);
+    rep.distinct = header.distinct;
+    Some((rep, parsed))
 }
 
 fn write_entry(
@@ -410,6 +451,7 @@ fn write_entry(
                 })
                 .collect(),
             chunks: chunks.len(),
+            distinct: rep.distinct,
         };
         let bad = |e: postcard::Error| std::io::Error::other(e.to_string());
         w.write_all(MAGIC)?;
@@ -417,11 +459,7 @@ fn write_entry(
         write_blob(&mut w, &head)?;
         let batch = rayon::current_num_threads().max(1) * 2;
         for group in chunks.chunks(batch) {
-            let blobs: Vec<Vec<u8>> = group
-                .par_iter()
-                .map(postcard::to_allocvec)
-                .collect::<Result<_, _>>()
-                .map_err(bad)?;
+            let blobs: Vec<Vec<u8>> = group.par_iter().map(|c| codec::encode(c)).collect();
             for b in blobs {
                 write_blob(&mut w, &b)?;
             }
@@ -449,6 +487,7 @@ fn report(path: &str, format: Option<Format>, parsed: &Parsed) -> SourceReport {
         records: parsed.records.len(),
         errors,
         warnings: parsed.diagnostics.len() - errors,
+        distinct: false,
     }
 }
 
@@ -493,97 +532,182 @@ fn read_in_pieces(
         }
         let mut result = library::parse_bytes(shown, &head);
         library::prepare(&mut result.1.records);
+        result.0.distinct = library::distinct(&result.1.records);
         tracker.advance(head.len() as u64, result.1.records.len());
         return result;
     };
     let threads = rayon::current_num_threads().max(1);
     let size = file.metadata().map_or(0, |m| m.len());
-    let mut carry = head;
-    let mut bytes_read: u64 = 0;
-    let mut lines_before = 0;
-    let mut first = true;
-    let mut eof = false;
+    let mut pieces = Pieces {
+        file,
+        format,
+        piece_bytes,
+        carry: head,
+        eof: false,
+        lines_before: 0,
+        first: true,
+        pool: Vec::new(),
+    };
     let mut out = Parsed::default();
-    // Piece buffers are reused: a fresh 8 MB buffer per piece meant page faults on as many
-    // bytes as the file has, and growing it by doubling copied it several times.
-    let mut pool: Vec<Vec<u8>> = Vec::new();
-    while !(eof && carry.is_empty()) {
-        let mut batch: Vec<(Vec<u8>, usize, bool)> = Vec::new();
-        while batch.len() < threads * 2 && !(eof && carry.is_empty()) {
-            let mut piece = pool.pop().unwrap_or_default();
+    let mut check = library::Distinct::default();
+    let mut batch = match pieces.next(threads * 2) {
+        Ok(b) => b,
+        Err(e) => return cannot_read(shown, e),
+    };
+    let mut parsed: Vec<ParsedPiece> = Vec::new();
+    // While one batch is parsed, the next is read and the last one's records are put in
+    // place and checked for duplicates: no core waits for the reading or the checking.
+    while !batch.is_empty() {
+        let (next, now) = rayon::join(
+            || {
+                gather(&mut out, &mut check, &mut parsed, size);
+                pieces.next(threads * 2)
+            },
+            || {
+                batch
+                    .par_iter()
+                    .map(|piece| {
+                        let p = parse_piece(
+                            format,
+                            &piece.bytes,
+                            shown,
+                            piece.lines_before,
+                            piece.first,
+                        );
+                        tracker.advance(piece.bytes.len() as u64, p.records.len());
+                        ParsedPiece {
+                            keys: library::Distinct::keys(&p.records),
+                            parsed: p,
+                            bytes: piece.bytes.len() as u64,
+                        }
+                    })
+                    .collect::<Vec<_>>()
+            },
+        );
+        parsed = now;
+        pieces.pool.extend(batch.drain(..).map(|p| p.bytes));
+        batch = match next {
+            Ok(b) => b,
+            Err(e) => return cannot_read(shown, e),
+        };
+    }
+    gather(&mut out, &mut check, &mut parsed, size);
+    let mut rep = report(shown, Some(format), &out);
+    rep.distinct = check.holds();
+    (rep, out)
+}
+
+/// A piece of a large file, cut at a record boundary.
+struct Piece {
+    bytes: Vec<u8>,
+    lines_before: usize,
+    first: bool,
+}
+
+struct ParsedPiece {
+    parsed: Parsed,
+    keys: Vec<library::DistinctKeys>,
+    bytes: u64,
+}
+
+/// Moves parsed pieces' records and diagnostics into `out`, in order.
+fn gather(
+    out: &mut Parsed,
+    check: &mut library::Distinct,
+    parsed: &mut Vec<ParsedPiece>,
+    size: u64,
+) {
+    if out.records.capacity() == 0 && !parsed.is_empty() {
+        // Room for the whole file, estimated from the first batch, so the list of records
+        // is not copied as it grows (at 1M records each copy is 600 MB); capacity that is
+        // never filled is never touched, so costs no memory.
+        let n: usize = parsed.iter().map(|p| p.parsed.records.len()).sum();
+        let bytes: u64 = parsed.iter().map(|p| p.bytes).sum();
+        let estimate = u128::from(size) * n as u128 / u128::from(bytes.max(1));
+        out.records
+            .reserve((estimate as usize).saturating_add(estimate as usize / 8 + 64));
+    }
+    for mut p in parsed.drain(..) {
+        check.add(&p.keys);
+        out.records.append(&mut p.parsed.records);
+        for d in p.parsed.diagnostics {
+            // A whole-file message from every piece is said once.
+            if d.line > 0 || !out.diagnostics.contains(&d) {
+                out.diagnostics.push(d);
+            }
+        }
+    }
+}
+
+/// Reads a large file a piece at a time; piece buffers are reused (a fresh 8 MB buffer per
+/// piece meant page faults on as many bytes as the file has, and growing it by doubling
+/// copied it several times).
+struct Pieces {
+    file: File,
+    format: Format,
+    piece_bytes: usize,
+    /// Bytes read past the end of the last piece: the start of its next record.
+    carry: Vec<u8>,
+    eof: bool,
+    lines_before: usize,
+    first: bool,
+    pool: Vec<Vec<u8>>,
+}
+
+impl Pieces {
+    /// Up to `n` pieces, each ending where a record starts (the last at the end of the file).
+    fn next(&mut self, n: usize) -> std::io::Result<Vec<Piece>> {
+        let mut batch = Vec::new();
+        while batch.len() < n && !(self.eof && self.carry.is_empty()) {
+            let mut piece = self.pool.pop().unwrap_or_default();
             piece.clear();
-            if piece.capacity() < carry.len() {
-                std::mem::swap(&mut piece, &mut carry);
+            if piece.capacity() < self.carry.len() {
+                std::mem::swap(&mut piece, &mut self.carry);
             } else {
-                piece.extend_from_slice(&carry);
-                carry.clear();
+                piece.extend_from_slice(&self.carry);
+                self.carry.clear();
             }
             loop {
-                if piece.len() < piece_bytes && !eof {
-                    let want = piece_bytes - piece.len();
+                if piece.len() < self.piece_bytes && !self.eof {
+                    let want = self.piece_bytes - piece.len();
                     piece.reserve(want);
-                    match (&mut file).take(want as u64).read_to_end(&mut piece) {
-                        Ok(0) => eof = true,
-                        Ok(_) => {}
-                        Err(e) => return cannot_read(shown, e),
+                    if (&mut self.file).take(want as u64).read_to_end(&mut piece)? == 0 {
+                        self.eof = true;
                     }
                     continue;
                 }
-                if eof {
+                if self.eof {
                     break;
                 }
-                match last_record_start(&piece, format) {
+                match last_record_start(&piece, self.format) {
                     Some(at) => {
-                        carry.extend_from_slice(&piece[at..]);
+                        self.carry.extend_from_slice(&piece[at..]);
                         piece.truncate(at);
                         break;
                     }
                     // One record larger than a piece: read on.
                     None => {
-                        piece.reserve(piece_bytes);
-                        match (&mut file).take(piece_bytes as u64).read_to_end(&mut piece) {
-                            Ok(0) => eof = true,
-                            Ok(_) => {}
-                            Err(e) => return cannot_read(shown, e),
+                        piece.reserve(self.piece_bytes);
+                        let more = (&mut self.file)
+                            .take(self.piece_bytes as u64)
+                            .read_to_end(&mut piece)?;
+                        if more == 0 {
+                            self.eof = true;
                         }
                     }
                 }
             }
             let lines = memchr::memchr_iter(b'\n', &piece).count();
-            bytes_read += piece.len() as u64;
-            batch.push((piece, lines_before, first));
-            lines_before += lines;
-            first = false;
+            batch.push(Piece {
+                bytes: piece,
+                lines_before: self.lines_before,
+                first: self.first,
+            });
+            self.lines_before += lines;
+            self.first = false;
         }
-        let parsed: Vec<Parsed> = batch
-            .par_iter()
-            .map(|(bytes, offset, first)| {
-                let p = parse_piece(format, bytes, shown, *offset, *first);
-                tracker.advance(bytes.len() as u64, p.records.len());
-                p
-            })
-            .collect();
-        pool.extend(batch.into_iter().map(|(bytes, _, _)| bytes));
-        if out.records.capacity() == 0 {
-            // Room for the whole file, estimated from the first batch, so the list of records
-            // is not copied as it grows (at 1M records each copy is 600 MB); capacity that is
-            // never filled is never touched, so costs no memory.
-            let n: usize = parsed.iter().map(|p| p.records.len()).sum();
-            let estimate = u128::from(size) * n as u128 / u128::from(bytes_read.max(1));
-            out.records
-                .reserve((estimate as usize).saturating_add(estimate as usize / 8 + 64));
-        }
-        for mut p in parsed {
-            out.records.append(&mut p.records);
-            for d in p.diagnostics {
-                // A whole-file message from every piece is said once.
-                if d.line > 0 || !out.diagnostics.contains(&d) {
-                    out.diagnostics.push(d);
-                }
-            }
-        }
+        Ok(batch)
     }
-    (report(shown, Some(format), &out), out)
 }
 
 fn detect_prefix(bytes: &[u8]) -> Option<Format> {
@@ -741,9 +865,52 @@ mod tests {
         assert_eq!(o4, Outcome::Stored, "a changed file must be parsed again");
         let mut fresh = library::parse_bytes("lib.ris", &std::fs::read(&file).unwrap());
         library::prepare(&mut fresh.1.records);
+        fresh.0.distinct = library::distinct(&fresh.1.records);
+        assert!(rep4.distinct);
         assert_eq!(rep4, fresh.0);
         assert_eq!(p4.records, fresh.1.records);
         assert_eq!(cache.load(&file, "lib.ris", &silent()).0, Outcome::Hit);
+    }
+
+    /// The library a second start builds from the cache is the one a first start builds from
+    /// the file, field by field, whether or not the file holds duplicates (with none, the
+    /// cached `distinct` lets `assemble` skip de-duplication).
+    #[test]
+    fn library_from_a_hit_equals_the_library_from_parsing() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut with_copies = ris(0, 400);
+        // The same papers again (same DOIs), and one sharing only a title, year and author.
+        with_copies.push_str(&ris(100, 140));
+        let mut twin = synth::record(5, 7);
+        twin.doi = None;
+        twin.pmid = None;
+        synth::write_ris(&twin, &mut with_copies);
+        for (name, text, distinct) in [
+            ("plain.ris", ris(0, 400), true),
+            ("copies.ris", with_copies, false),
+        ] {
+            let file = dir.path().join(name);
+            std::fs::write(&file, &text).unwrap();
+            let fresh = {
+                let (mut rep, mut parsed) = library::parse_bytes(name, text.as_bytes());
+                rep.distinct = false;
+                library::prepare(&mut parsed.records);
+                library::assemble(vec![(rep, parsed)])
+            };
+            let cache = cache_in(dir.path());
+            assert_eq!(cache.load(&file, name, &silent()).0, Outcome::Stored);
+            let (outcome, rep, parsed) = cache.load(&file, name, &silent());
+            assert_eq!(outcome, Outcome::Hit);
+            assert_eq!(rep.distinct, distinct, "{name}");
+            let hit = library::assemble(vec![(rep, parsed)]);
+            assert_eq!(hit.records, fresh.records, "{name}");
+            assert_eq!(hit.merged, fresh.merged, "{name}");
+            assert_eq!(hit.reports.len(), 1);
+            assert_eq!(hit.diagnostics, fresh.diagnostics, "{name}");
+            if !distinct {
+                assert_eq!(fresh.merged, 41, "{name}");
+            }
+        }
     }
 
     #[test]
@@ -816,16 +983,26 @@ mod tests {
     #[test]
     fn pieces_parse_like_the_whole_file() {
         let dir = tempfile::tempdir().unwrap();
-        for (name, text) in [("lib.ris", ris(0, 300)), ("lib.med", medline(300))] {
+        let mut copies = ris(0, 300);
+        copies.push_str(&ris(200, 210));
+        // Pieces of 32 KB hold several records; pieces of 1 KB are smaller than one.
+        for (name, text, piece) in [
+            ("lib.ris", ris(0, 300), 32 * 1024),
+            ("lib.med", medline(300), 32 * 1024),
+            ("small.ris", ris(0, 60), 1024),
+            ("copies.ris", copies, 32 * 1024),
+        ] {
             let file = dir.path().join(name);
             std::fs::write(&file, &text).unwrap();
             let mut whole = library::parse_bytes(name, text.as_bytes());
             library::prepare(&mut whole.1.records);
+            whole.0.distinct = library::distinct(&whole.1.records);
+            assert_eq!(whole.0.distinct, name != "copies.ris");
             let seen = Mutex::new(Vec::new());
             let record = |p: Progress| seen.lock().unwrap().push(p);
             let tracker = Tracker::new(&record);
             tracker.add_total(1, text.len() as u64);
-            let (rep, pieces) = read_in_pieces(&file, name, &tracker, 32 * 1024);
+            let (rep, pieces) = read_in_pieces(&file, name, &tracker, piece);
             assert_eq!(rep, whole.0, "{name}");
             assert_eq!(pieces.records, whole.1.records, "{name}");
             assert_eq!(pieces.diagnostics, whole.1.diagnostics, "{name}");

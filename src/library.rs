@@ -32,6 +32,10 @@ pub struct SourceReport {
     pub records: usize,
     pub errors: usize,
     pub warnings: usize,
+    /// Checked (see [`distinct`]): no two of the source's prepared records are the same paper
+    /// or share an id, so a library of this source alone needs no de-duplication. False when
+    /// unchecked; the parse cache keeps it, so a second start skips that work.
+    pub distinct: bool,
 }
 
 #[derive(Debug, Default)]
@@ -184,6 +188,7 @@ fn report(path: &str, format: Option<Format>) -> SourceReport {
         records: 0,
         errors: 0,
         warnings: 0,
+        distinct: false,
     }
 }
 
@@ -275,6 +280,11 @@ fn bytecount_newlines(b: &[u8]) -> usize {
 /// Puts parsed sources together: ids, source lists, de-duplication.
 pub fn assemble(parsed: Vec<(SourceReport, Parsed)>) -> Library {
     let mut lib = Library::default();
+    let mut holding = parsed.iter().filter(|(_, p)| !p.records.is_empty());
+    let lone = match (holding.next(), holding.next()) {
+        (Some((rep, _)), None) => rep.distinct,
+        _ => false,
+    };
     for (rep, p) in parsed {
         lib.reports.push(rep);
         lib.diagnostics.extend(p.diagnostics);
@@ -286,8 +296,11 @@ pub fn assemble(parsed: Vec<(SourceReport, Parsed)>) -> Library {
         }
     }
     prepare(&mut lib.records);
-    lib.merged = deduplicate(&mut lib.records);
-    make_ids_unique(&mut lib.records);
+    // One checked source holding every record: merging and renaming would change nothing.
+    if !lone {
+        lib.merged = deduplicate(&mut lib.records);
+        make_ids_unique(&mut lib.records);
+    }
     lib
 }
 
@@ -324,20 +337,48 @@ pub fn prepare(records: &mut [Record]) {
 /// time at 100k records.
 type FastMap<K, V> = HashMap<K, V, foldhash::fast::FixedState>;
 
-/// Hashes the letters and digits of a text, lower-cased: "Peer support: a study!" and
-/// "PEER SUPPORT - a study" hash alike. Returns the hash and how many characters went in.
-fn hash_normalised(h: &mut crate::record::Fnv, t: &str) -> usize {
+/// Each ASCII letter or digit lower-cased; 0 for anything else.
+static ASCII_NORMALISED: [u8; 128] = {
+    let mut table = [0u8; 128];
+    let mut b = 0;
+    while b < 128 {
+        if (b as u8).is_ascii_alphanumeric() {
+            table[b] = (b as u8).to_ascii_lowercase();
+        }
+        b += 1;
+    }
+    table
+};
+
+/// Appends the letters and digits of a text, lower-cased: "Peer support: a study!" and
+/// "PEER SUPPORT - a study" come out alike. Returns how many characters went in.
+fn push_normalised(out: &mut Vec<u8>, t: &str) -> usize {
+    if t.is_ascii() {
+        // Every byte written, only letters and digits kept: no branch per byte.
+        let start = out.len();
+        out.resize(start + t.len(), 0);
+        let mut end = start;
+        for &b in t.as_bytes() {
+            let v = ASCII_NORMALISED[usize::from(b & 0x7f)];
+            if let Some(slot) = out.get_mut(end) {
+                *slot = v;
+            }
+            end += usize::from(v != 0);
+        }
+        out.truncate(end);
+        return end - start;
+    }
     let mut n = 0;
     let mut buf = [0u8; 4];
     for c in t.chars() {
         if c.is_ascii() {
             if c.is_ascii_alphanumeric() {
-                h.write_raw(&[c.to_ascii_lowercase() as u8]);
+                out.push(c.to_ascii_lowercase() as u8);
                 n += 1;
             }
         } else if c.is_alphanumeric() {
             for l in c.to_lowercase() {
-                h.write_raw(l.encode_utf8(&mut buf).as_bytes());
+                out.extend_from_slice(l.encode_utf8(&mut buf).as_bytes());
                 n += 1;
             }
         }
@@ -366,15 +407,80 @@ fn dedup_keys(r: &Record) -> [Option<u64>; 3] {
         keys[1] = Some(h.0);
     }
     if let (Some(t), Some(y), Some(a)) = (&r.title, r.year, r.authors.first()) {
-        let mut h = crate::record::Fnv::default();
-        h.write(b"title");
-        if hash_normalised(&mut h, t) >= 8 {
-            h.write(&y.to_le_bytes());
-            hash_normalised(&mut h, a.family_or_name());
-            keys[2] = Some(h.0);
+        // Normalised into one buffer and hashed at once: FNV a byte at a time was most of the
+        // cost of the keys. 0xff (never in UTF-8) ends the title.
+        let mut text = Vec::with_capacity(t.len() + 32);
+        text.extend_from_slice(b"title:");
+        if push_normalised(&mut text, t) >= 8 {
+            text.push(0xff);
+            text.extend_from_slice(&y.to_le_bytes());
+            push_normalised(&mut text, a.family_or_name());
+            use std::hash::BuildHasher;
+            keys[2] = Some(foldhash::fast::FixedState::default().hash_one(&text));
         }
     }
     keys
+}
+
+/// Whether `deduplicate` and `make_ids_unique` would leave these prepared records as they
+/// are: no de-duplication key is shared by two records and no id repeats. Keys are compared
+/// as the 64-bit hashes `deduplicate` itself uses, ids by a hash (a collision only makes the
+/// answer a cautious false).
+pub fn distinct(records: &[Record]) -> bool {
+    use rayon::prelude::*;
+    let keys: Vec<DistinctKeys> = records.par_iter().map(distinct_keys).collect();
+    let mut check = Distinct::default();
+    check.add(&keys);
+    check.holds()
+}
+
+/// What `distinct` compares for one record: its de-duplication keys and its id's hash.
+pub type DistinctKeys = ([Option<u64>; 3], u64);
+
+type FastSet = std::collections::HashSet<u64, foldhash::fast::FixedState>;
+
+/// `distinct`, a part of a source at a time and in order: the keys are taken on the threads
+/// that parse (`Distinct::keys`), and compared here while later parts are parsed.
+#[derive(Default)]
+pub struct Distinct {
+    seen: FastSet,
+    ids: FastSet,
+    clash: bool,
+}
+
+impl Distinct {
+    pub fn keys(records: &[Record]) -> Vec<DistinctKeys> {
+        records.iter().map(distinct_keys).collect()
+    }
+
+    pub fn add(&mut self, keys: &[DistinctKeys]) {
+        if self.clash {
+            return;
+        }
+        self.seen.reserve(keys.len() * 3);
+        self.ids.reserve(keys.len());
+        for (k, id) in keys {
+            // A record's own keys may repeat among themselves; only another record's count.
+            let fresh = k.iter().flatten().all(|k| !self.seen.contains(k));
+            for k in k.iter().flatten() {
+                self.seen.insert(*k);
+            }
+            if !(fresh && self.ids.insert(*id)) {
+                self.clash = true;
+                return;
+            }
+        }
+    }
+
+    pub fn holds(&self) -> bool {
+        !self.clash
+    }
+}
+
+fn distinct_keys(r: &Record) -> DistinctKeys {
+    use std::hash::BuildHasher;
+    let id = foldhash::fast::FixedState::default().hash_one(r.id.as_str());
+    (dedup_keys(r), id)
 }
 
 /// Merges records that are the same paper (same DOI, PMID, or normalised title + year +
@@ -669,6 +775,55 @@ mod tests {
         let lib = lib_of(vec![same, parent, child]);
         assert_eq!(lib.records.len(), 2);
         assert_eq!(lib.records[1].related, vec!["doi:10.9/c".to_string()]);
+    }
+
+    #[test]
+    fn distinct_is_false_for_a_shared_key_or_id() {
+        let mut a = rec("a.ris", Some("Peer support"), Some("10.1/X"), "one");
+        let mut b = rec("a.ris", Some("Other paper title"), Some("10.1/y"), "two");
+        prepare(std::slice::from_mut(&mut a));
+        prepare(std::slice::from_mut(&mut b));
+        assert!(distinct(&[a.clone(), b.clone()]));
+        // Same DOI in another case: one paper.
+        let mut c = b.clone();
+        c.doi = Some("10.1/x".into());
+        assert!(!distinct(&[a.clone(), c]));
+        // Same id but no shared key: renamed by `make_ids_unique`.
+        let mut d = b.clone();
+        d.doi = None;
+        d.title = Some("A third title".into());
+        d.id = a.id.clone();
+        assert!(!distinct(&[a.clone(), d]));
+        // Same title, year and first author.
+        let mut e = a.clone();
+        e.doi = None;
+        e.id = "r:1".into();
+        assert!(!distinct(&[a, e]));
+    }
+
+    #[test]
+    fn a_distinct_source_assembles_like_an_unchecked_one() {
+        let records: Vec<Record> = (0..300).map(|i| crate::synth::record(3, i)).collect();
+        let mut prepared = records.clone();
+        prepare(&mut prepared);
+        let mut checked = report("x", None);
+        checked.distinct = distinct(&prepared);
+        assert!(checked.distinct);
+        let parsed = |records| Parsed {
+            records,
+            diagnostics: Vec::new(),
+        };
+        let fast = assemble(vec![(checked.clone(), parsed(prepared))]);
+        let full = assemble(vec![(report("x", None), parsed(records.clone()))]);
+        assert_eq!(fast.records, full.records);
+        assert_eq!(fast.merged, 0);
+        // With a second source holding records the check no longer covers them all.
+        let two = assemble(vec![
+            (checked, parsed(records.clone())),
+            (report("y", None), parsed(records[..5].to_vec())),
+        ]);
+        assert_eq!(two.merged, 5);
+        assert_eq!(two.records.len(), 300);
     }
 
     #[test]
