@@ -466,7 +466,9 @@ impl AbstractIndex {
                             continue;
                         }
                         let r = rec as usize;
-                        if allowed.is_some_and(|a| a[r / 64] & (1 << (r % 64)) == 0) {
+                        if allowed
+                            .is_some_and(|a| a.get(r / 64).is_none_or(|b| b & (1 << (r % 64)) == 0))
+                        {
                             continue;
                         }
                         if let Some(b) = best.get_mut(r) {
@@ -498,6 +500,63 @@ impl AbstractIndex {
             }
         }
         Some(out)
+    }
+
+    /// Writes the index to the search cache (`index_cache`).
+    pub(crate) fn write(&self, w: &mut crate::index_cache::Writer) -> std::io::Result<()> {
+        w.put(&[self.records])?;
+        w.put_str(&self.words)?;
+        w.put(&self.word_start)?;
+        w.put(&self.post_start)?;
+        w.put(&self.postings)?;
+        let firsts: Vec<u32> = self.groups.iter().map(|g| g.0 as u32).collect();
+        let los: Vec<u32> = self.groups.iter().map(|g| g.1).collect();
+        let his: Vec<u32> = self.groups.iter().map(|g| g.2).collect();
+        w.put(&firsts)?;
+        w.put(&los)?;
+        w.put(&his)
+    }
+
+    /// Reads what `write` wrote for a library of `records` records, checked so that no
+    /// look-up can fall outside it (a record id in a list beyond `records` is skipped).
+    pub(crate) fn read(
+        r: &mut crate::index_cache::Reader,
+        records: usize,
+    ) -> Option<AbstractIndex> {
+        let stored: Vec<u32> = r.get()?;
+        let words = r.get_str()?;
+        let word_start: Vec<u32> = r.get()?;
+        let post_start: Vec<u64> = r.get()?;
+        let postings: Vec<u8> = r.get()?;
+        let (firsts, los, his): (Vec<u32>, Vec<u32>, Vec<u32>) = (r.get()?, r.get()?, r.get()?);
+        let n = word_start.len().checked_sub(1)?;
+        let mut groups = Vec::with_capacity(firsts.len());
+        for ((f, lo), hi) in firsts.into_iter().zip(los).zip(his) {
+            if lo > hi || hi as usize > n {
+                return None;
+            }
+            groups.push((char::from_u32(f)?, lo, hi));
+        }
+        let sound = stored == [records as u32]
+            && groups.windows(2).all(|g| g[0].0 < g[1].0)
+            && word_start.first() == Some(&0)
+            && word_start.last() == Some(&(words.len() as u32))
+            && word_start.windows(2).all(|w| w[0] <= w[1])
+            && word_start
+                .iter()
+                .all(|&s| words.is_char_boundary(s as usize))
+            && post_start.len() == n + 1
+            && post_start.first() == Some(&0)
+            && post_start.last() == Some(&(postings.len() as u64))
+            && post_start.windows(2).all(|w| w[0] <= w[1]);
+        sound.then_some(AbstractIndex {
+            records: records as u32,
+            words,
+            word_start,
+            post_start,
+            postings,
+            groups,
+        })
     }
 
     fn list_len(&self, w: usize) -> u64 {

@@ -78,9 +78,18 @@ pub fn run(cli: Cli) -> Result<Status> {
             // Progress goes to the terminal before the browser takes the screen; problems
             // are shown in the browser's status line.
             let progress = crate::cache::StderrProgress::default();
+            // Keyed before loading: a file that changes meanwhile is not stored under it.
+            let key = crate::index_cache::Key::of(&cli.paths);
             let lib = library::load_with_progress(&cli.paths, &|p| progress.report(p));
             progress.finish();
-            crate::run_browser(lib)?;
+            let stored = crate::cache::Cache::from_env()
+                .zip(key)
+                .map(|(cache, key)| crate::index_cache::Stored {
+                    cache,
+                    key,
+                    errors: error_lines(&lib),
+                });
+            crate::run_browser(lib, stored)?;
             Ok(0)
         }
         Some(Command::List {
@@ -90,20 +99,26 @@ pub fn run(cli: Cli) -> Result<Status> {
             json,
             paths,
         }) => {
-            let mut lib = load_reporting(&paths);
-            let order = select(&mut lib, query.as_deref(), sort, reverse)?;
-            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-            if json {
-                let records: Vec<&Record> =
-                    order.iter().map(|&i| &lib.records[i as usize]).collect();
-                serde_json::to_writer_pretty(&mut out, &records)?;
-                writeln!(out)?;
-            } else {
-                for &i in &order {
-                    writeln!(out, "{}", list_line(&lib.records[i as usize]))?;
+            let q = crate::query::parse(query.as_deref().unwrap_or(""))
+                .map_err(|e| anyhow::anyhow!("bad query: {e}"))?;
+            if json || q.is_empty() {
+                let mut lib = load_reporting(&paths);
+                let order = select(&mut lib, query.as_deref(), sort, reverse)?;
+                let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+                if json {
+                    let records: Vec<&Record> =
+                        order.iter().map(|&i| &lib.records[i as usize]).collect();
+                    serde_json::to_writer_pretty(&mut out, &records)?;
+                    writeln!(out)?;
+                } else {
+                    for &i in &order {
+                        writeln!(out, "{}", list_line(&lib.records[i as usize]))?;
+                    }
                 }
+                out.flush().or_else(ignore_broken_pipe)?;
+                return Ok(0);
             }
-            out.flush().or_else(ignore_broken_pipe)?;
+            list_query(&paths, &q, reverse)?;
             Ok(0)
         }
         Some(Command::Show { id, json, paths }) => {
@@ -164,6 +179,81 @@ fn ignore_broken_pipe(e: std::io::Error) -> std::io::Result<()> {
     }
 }
 
+/// `list --query`: from the search cache when it holds this library and can answer the query
+/// (no record is decoded then), else by loading the library, which then fills the cache.
+fn list_query(paths: &[String], q: &crate::query::Query, reverse: bool) -> Result<()> {
+    use crate::index_cache;
+    use crate::query::Field;
+    let never = || false;
+    let print = |lines: &mut dyn Iterator<Item = &str>| -> Result<()> {
+        let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+        for line in lines {
+            out.write_all(line.as_bytes())?;
+            out.write_all(b"\n")?;
+        }
+        out.flush().or_else(ignore_broken_pipe)?;
+        Ok(())
+    };
+    let order = |index: &crate::search::Index| -> Vec<u32> {
+        let hits = index.run(q, None, &never).unwrap_or_default();
+        let mut order: Vec<u32> = hits.into_iter().map(|h| h.record).collect();
+        if reverse {
+            order.reverse();
+        }
+        order
+    };
+    let abstracts = q
+        .terms
+        .iter()
+        .any(|t| matches!(t.field, Field::Abstract | Field::Findings));
+    let stored = crate::cache::Cache::from_env().zip(index_cache::Key::of(paths));
+    if let Some((cache, key)) = &stored {
+        if let Some(entry) =
+            index_cache::open(cache, key, abstracts).filter(|e| e.index.answers_without_records(q))
+        {
+            eprint!("{}", entry.errors);
+            let order = order(&entry.index);
+            print(&mut order.iter().map(|&i| entry.line(i)))?;
+            // Freeing the index would only delay the exit.
+            std::mem::forget(entry);
+            return Ok(());
+        }
+    }
+    let mut lib = load_reporting(paths);
+    let records = std::sync::Arc::new(std::mem::take(&mut lib.records));
+    let index = crate::search::Index::new(records.clone());
+    let large = index.len() >= crate::search::ABSTRACT_INDEX_FROM;
+    // `ab:` ranks by the abstract index where the browser and the search cache use one, so
+    // that a query lists the same records in the same order from the cache or not.
+    if abstracts && large {
+        index.index_abstracts();
+    }
+    let order = order(&index);
+    let lines: Vec<String> = order
+        .iter()
+        .map(|&i| list_line(&records[i as usize]))
+        .collect();
+    print(&mut lines.iter().map(String::as_str))?;
+    if let Some((cache, key)) = &stored {
+        if large {
+            index.index_abstracts();
+        }
+        // A cache that cannot be written costs the next start time, not this one's output.
+        let _ = index_cache::store(cache, key, &error_lines(&lib), &records, &index);
+    }
+    std::mem::forget((index, records));
+    Ok(())
+}
+
+/// The load errors, a line each, as `list` and the other commands report them on stderr.
+fn error_lines(lib: &Library) -> String {
+    lib.diagnostics
+        .iter()
+        .filter(|d| d.severity == crate::diagnostic::Severity::Error)
+        .map(|d| format!("{d}\n"))
+        .collect()
+}
+
 /// Loads and tells stderr, in one line, when there were problems. The library is never
 /// dropped: a command ends with the process, and freeing a million records one string at a
 /// time would take the better part of a second.
@@ -171,20 +261,7 @@ fn load_reporting(paths: &[String]) -> std::mem::ManuallyDrop<Library> {
     let progress = crate::cache::StderrProgress::default();
     let lib = library::load_with_progress(paths, &|p| progress.report(p));
     progress.finish();
-    let errors = lib
-        .diagnostics
-        .iter()
-        .filter(|d| d.severity == crate::diagnostic::Severity::Error)
-        .count();
-    if errors > 0 {
-        for d in lib
-            .diagnostics
-            .iter()
-            .filter(|d| d.severity == crate::diagnostic::Severity::Error)
-        {
-            eprintln!("{d}");
-        }
-    }
+    eprint!("{}", error_lines(&lib));
     std::mem::ManuallyDrop::new(lib)
 }
 

@@ -7,6 +7,7 @@ pub mod cli;
 pub mod diagnostic;
 pub mod export;
 pub mod formats;
+pub mod index_cache;
 pub mod keys;
 pub mod library;
 pub mod query;
@@ -18,6 +19,9 @@ pub mod tui;
 pub mod ui;
 
 /// Opens the terminal browser on a library.
-pub fn run_browser(lib: library::Library) -> anyhow::Result<()> {
-    tui::run(lib)
+pub fn run_browser(
+    lib: library::Library,
+    stored: Option<index_cache::Stored>,
+) -> anyhow::Result<()> {
+    tui::run(lib, stored)
 }

@@ -134,6 +134,20 @@ fn skip_unrecognised((mut rep, mut parsed): (SourceReport, Parsed)) -> (SourceRe
     (rep, parsed)
 }
 
+/// The files `inputs` resolve to, in load order; None for no inputs (the built-in library),
+/// standard input, or a path that cannot be read (for the search cache's key).
+pub fn input_files(inputs: &[String]) -> Option<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    let mut problems = Vec::new();
+    for input in inputs {
+        if input == "-" {
+            return None;
+        }
+        collect_files(Path::new(input), &mut files, &mut problems);
+    }
+    (!inputs.is_empty() && problems.is_empty()).then_some(files)
+}
+
 fn collect_files(path: &Path, out: &mut Vec<PathBuf>, diags: &mut Vec<Diagnostic>) {
     let shown = path.display().to_string();
     match std::fs::metadata(path) {

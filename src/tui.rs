@@ -18,7 +18,9 @@ enum Msg {
     Status(String),
 }
 
-pub fn run(library: Library) -> anyhow::Result<()> {
+/// Runs the browser on `library`; `stored` lets the first search index come from the search
+/// cache (and be stored there once built).
+pub fn run(library: Library, stored: Option<crate::index_cache::Stored>) -> anyhow::Result<()> {
     let (tx, rx) = mpsc::channel::<Msg>();
     let guard = terminal::enter()?;
     let mut term = Terminal::new(CrosstermBackend::new(std::io::stdout()))?;
@@ -34,13 +36,18 @@ pub fn run(library: Library) -> anyhow::Result<()> {
         app::update(&mut state, Action::Status(msg));
     }
 
-    let spawn_worker = |state: &State| {
+    let spawn_worker = |state: &State, stored: Option<crate::index_cache::Stored>| {
         let tx = tx.clone();
-        Worker::spawn(state.index.clone(), move |o| {
+        let prepare: Box<dyn FnOnce(&crate::search::Index) + Send> = match stored {
+            Some(s) => Box::new(move |index| crate::index_cache::prepare(index, &s)),
+            None => Box::new(crate::search::Index::prepare_all),
+        };
+        Worker::spawn_prepared(state.index.clone(), prepare, move |o| {
             let _ = tx.send(Msg::Search(o));
         })
     };
-    let mut worker = spawn_worker(&state);
+    // The library as loaded is the one the search cache describes; after a paste it is not.
+    let mut worker = spawn_worker(&state, stored);
 
     {
         let tx = tx.clone();
@@ -93,7 +100,7 @@ pub fn run(library: Library) -> anyhow::Result<()> {
                         term = Terminal::new(CrosstermBackend::new(std::io::stdout()))?;
                     }
                     Effect::Search(req) => worker.submit(req),
-                    Effect::IndexChanged => worker = spawn_worker(&state),
+                    Effect::IndexChanged => worker = spawn_worker(&state, None),
                     Effect::Copy { text, what } => {
                         let msg = match terminal::copy(&text) {
                             Ok(()) => format!("copied {what} (OSC 52)"),

@@ -164,3 +164,70 @@ fn a_missing_path_is_reported_and_the_rest_loads() {
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v.as_array().unwrap().len(), 1);
 }
+
+/// `list --query` answers from the search cache on a second start, with the same lines in the
+/// same order as a start without any cache, and falls back to loading for what the cache
+/// cannot answer (an exact term) or when the file changed.
+#[test]
+fn list_query_from_the_search_cache_prints_what_loading_prints() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("big.ris");
+    let mut text = String::new();
+    // Past the cache's 1 MB floor, with a bad record in the middle.
+    for i in 0..900 {
+        litbrowse::synth::write_ris(&litbrowse::synth::record(3, i), &mut text);
+        if i == 450 {
+            text.push_str("TY  - JOUR\nTI  - unterminated\n\nnot a tag line\n");
+        }
+    }
+    std::fs::write(&file, &text).unwrap();
+    // A file that is no bibliography, named on the command line: an error on every run.
+    let junk = dir.path().join("notes.txt");
+    std::fs::write(&junk, "shopping: milk, eggs\n").unwrap();
+    let cache = dir.path().join("cache");
+    let run = |q: &str, cached: bool| -> Output {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_litbrowse"));
+        c.args(["list", "--query", q]);
+        c.args([&file, &junk]);
+        if cached {
+            c.env("LITBROWSE_CACHE_DIR", &cache)
+                .env_remove("LITBROWSE_NO_CACHE");
+        } else {
+            c.env("LITBROWSE_NO_CACHE", "1");
+        }
+        c.output().expect("run litbrowse")
+    };
+    let queries = [
+        "dep",
+        "au:smith yr:2000..2015",
+        "peer support !2010",
+        "zzxq",
+        "'the",
+    ];
+    for q in queries {
+        let plain = run(q, false);
+        let first = run(q, true);
+        let second = run(q, true);
+        assert!(plain.status.success(), "{q}");
+        for o in [&first, &second] {
+            assert_eq!(stdout(o), stdout(&plain), "{q}");
+            assert_eq!(o.stderr, plain.stderr, "{q}");
+        }
+        assert!(
+            String::from_utf8_lossy(&plain.stderr).contains("notes.txt"),
+            "{q}: {plain:?}"
+        );
+    }
+    assert!(stdout(&run("dep", true)).lines().count() > 50);
+    let entries: Vec<String> = std::fs::read_dir(&cache)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(entries.iter().any(|e| e.ends_with(".lbi")), "{entries:?}");
+    // The file changes: the cached lines must not be printed.
+    text.push_str("TY  - JOUR\nTI  - Depression zzxq appended\nER  - \n");
+    std::fs::write(&file, &text).unwrap();
+    let after = stdout(&run("zzxq", true));
+    assert!(after.contains("Depression zzxq appended"), "{after}");
+    assert_eq!(after, stdout(&run("zzxq", false)));
+}

@@ -139,3 +139,174 @@ fn filter_open_detail_export_quit_in_tmux() {
     // The alternate screen was left: the app's frame is gone.
     assert!(!after.contains("Records 1/"), "{after}");
 }
+
+/// A session running the binary from a shell that, once it exits, prints its status and the
+/// terminal's modes.
+fn start(name: &str, dir: &Path) -> Session {
+    let bin = env!("CARGO_BIN_EXE_litbrowse");
+    let script = format!("'{bin}'; echo EXITED $?; stty -a; sleep 60");
+    let ok = Command::new("tmux")
+        .args([
+            "new-session",
+            "-d",
+            "-s",
+            name,
+            "-x",
+            "100",
+            "-y",
+            "30",
+            "-c",
+        ])
+        .arg(dir)
+        .arg(&script)
+        .status()
+        .unwrap();
+    assert!(ok.success());
+    Session(name.to_string())
+}
+
+impl Session {
+    fn display(&self, format: &str) -> String {
+        let out = Command::new("tmux")
+            .args(["display-message", "-p", "-t", &self.0, format])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    }
+
+    /// The litbrowse process: the pane's shell's child.
+    fn app_pid(&self) -> String {
+        let shell = self.display("#{pane_pid}");
+        for e in std::fs::read_dir("/proc").unwrap().flatten() {
+            let stat = std::fs::read_to_string(e.path().join("stat")).unwrap_or_default();
+            // pid (comm) state ppid ...
+            let fields: Vec<&str> = stat
+                .rsplit_once(')')
+                .map_or(vec![], |(_, r)| r.split_whitespace().collect());
+            if fields.get(1) == Some(&shell.as_str()) && stat.contains("(litbrowse)") {
+                return e.file_name().to_string_lossy().into_owned();
+            }
+        }
+        panic!("no litbrowse process under the shell {shell}");
+    }
+
+    /// The pane's terminal modes, as `stty -a` prints them, split into words.
+    fn tty_modes(&self) -> Vec<String> {
+        let tty = self.display("#{pane_tty}");
+        let out = Command::new("stty")
+            .args(["-a", "-F", &tty])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout)
+            .split_whitespace()
+            .map(str::to_string)
+            .collect()
+    }
+}
+
+fn assert_cooked(modes: &[String]) {
+    assert!(
+        modes.iter().any(|m| m == "icanon") && modes.iter().any(|m| m == "echo"),
+        "canonical mode and echo restored: {modes:?}"
+    );
+}
+
+#[test]
+fn sigterm_gives_the_terminal_back() {
+    if !tmux_available() {
+        eprintln!("skipping: tmux is not installed (apt-get install -y tmux)");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let s = start(
+        &format!("litbrowse-term-{}", std::process::id()),
+        dir.path(),
+    );
+    s.wait_for("the list", |t| t.contains("Records 1/22"));
+    assert!(s.tty_modes().iter().any(|m| m == "-icanon"), "raw mode");
+    let ok = Command::new("kill")
+        .args(["-TERM", &s.app_pid()])
+        .status()
+        .unwrap();
+    assert!(ok.success());
+    let after = s.wait_for("the shell after the signal", |t| {
+        t.contains("EXITED") && t.contains("icanon")
+    });
+    assert!(
+        !after.contains("Records 1/"),
+        "alternate screen left:\n{after}"
+    );
+    assert_cooked(&s.tty_modes());
+}
+
+/// Ctrl-Z under an interactive shell (a job-control shell is what makes stopping possible:
+/// without one the kernel discards the stop signal).
+#[test]
+fn ctrl_z_suspends_with_the_screen_given_back_and_fg_resumes() {
+    if !tmux_available() || Command::new("bash").arg("--version").output().is_err() {
+        eprintln!("skipping: tmux or bash is not installed");
+        return;
+    }
+    let bin = env!("CARGO_BIN_EXE_litbrowse");
+    let dir = tempfile::tempdir().unwrap();
+    let name = format!("litbrowse-tstp-{}", std::process::id());
+    let ok = Command::new("tmux")
+        .args([
+            "new-session",
+            "-d",
+            "-s",
+            &name,
+            "-x",
+            "100",
+            "-y",
+            "30",
+            "-c",
+        ])
+        .arg(dir.path())
+        .arg("env PS1='$ ' bash --norc --noprofile -i")
+        .status()
+        .unwrap();
+    assert!(ok.success());
+    let s = Session(name);
+    s.wait_for("the prompt", |t| t.trim_end().ends_with('$'));
+    s.literal(&format!("'{bin}'"));
+    s.keys(&["Enter"]);
+    s.wait_for("the list", |t| t.contains("Records 1/22"));
+    s.keys(&["/"]);
+    s.literal("repper");
+    s.wait_for("the filter", |t| t.contains("2 of 22"));
+    let pid = s.app_pid();
+    s.keys(&["C-z"]);
+    let stopped = s.wait_for("the shell's job message", |t| t.contains("Stopped"));
+    assert!(
+        !stopped.contains("Records "),
+        "alternate screen left:\n{stopped}"
+    );
+    let state = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
+    assert!(
+        state
+            .rsplit_once(')')
+            .is_some_and(|(_, r)| r.trim_start().starts_with('T')),
+        "stopped: {state}"
+    );
+    s.literal("fg");
+    s.keys(&["Enter"]);
+    s.wait_for("the list again, filter kept", |t| {
+        t.contains("2 of 22") && t.contains("/ repper")
+    });
+    assert!(
+        s.tty_modes().iter().any(|m| m == "-icanon"),
+        "raw mode again"
+    );
+    s.keys(&["Enter"]);
+    s.keys(&["q"]);
+    s.wait_for("the list gone", |t| !t.contains("Records "));
+    s.literal("echo EXITED $?; stty -a");
+    s.keys(&["Enter"]);
+    let after = s.wait_for("the status and modes", |t| {
+        t.contains("EXITED 0") && t.contains("icanon")
+    });
+    let modes: Vec<String> = after.split_whitespace().map(str::to_string).collect();
+    assert_cooked(&modes);
+    assert!(!after.contains("Records 1/"), "{after}");
+}

@@ -6,6 +6,7 @@
 //! rows on screen.
 
 mod gate;
+mod stored;
 mod worker;
 
 #[cfg(test)]
@@ -99,7 +100,10 @@ const FIELDS: usize = 5;
 /// then steps a word at a time instead of a character at a time, most words are turned away
 /// by their first character alone, and skim scores each distinct word once per pass.
 pub struct Index {
+    /// Empty for an index read from the search cache (`stored`), which answers only the
+    /// queries `answers_without_records` accepts.
     records: Arc<Vec<Record>>,
+    len: usize,
     /// The metadata's words, built on first use or by `prepare_in_background` (a first frame
     /// does not wait for it).
     meta: OnceLock<Meta>,
@@ -121,8 +125,12 @@ struct Meta {
     /// so that a term turns most non-matching records away with two tests.
     starts: Vec<u64>,
     present: Vec<u64>,
+    /// Per record: its year, or `NO_YEAR`.
+    years: Vec<i32>,
     vocab: Vocab,
 }
+
+const NO_YEAR: i32 = i32::MIN;
 
 /// From how many records on the search worker builds the abstract index (below, scanning the
 /// abstracts is as quick).
@@ -342,6 +350,7 @@ impl Meta {
         let mut spans = Vec::with_capacity(records.len());
         let mut starts = Vec::with_capacity(records.len());
         let mut present = Vec::with_capacity(records.len());
+        let years = records.iter().map(|r| r.year.unwrap_or(NO_YEAR)).collect();
         let mut base = 0u32;
         for p in &parts {
             spans.extend(p.spans.iter().map(|s| s.map(|x| x + base)));
@@ -356,6 +365,7 @@ impl Meta {
             spans,
             starts,
             present,
+            years,
             vocab,
         }
     }
@@ -364,6 +374,7 @@ impl Meta {
         self.tokens.capacity() * 4
             + self.spans.capacity() * std::mem::size_of::<[u32; FIELDS + 1]>()
             + (self.starts.capacity() + self.present.capacity()) * 8
+            + self.years.capacity() * 4
             + self.vocab.text.capacity()
             + self.vocab.ends.capacity() * 4
             + self.vocab.first.capacity()
@@ -374,6 +385,7 @@ impl Index {
     /// An index of `records`; its metadata words are cut on first use (`prepare`).
     pub fn new(records: Arc<Vec<Record>>) -> Index {
         Index {
+            len: records.len(),
             records,
             meta: OnceLock::new(),
             abstracts: OnceLock::new(),
@@ -388,6 +400,15 @@ impl Index {
     /// Cuts the metadata into words now (a first search would otherwise do it).
     pub fn prepare(&self) {
         self.meta();
+    }
+
+    /// Every index the library's size calls for: the metadata's, and the abstracts' from
+    /// `ABSTRACT_INDEX_FROM` records on.
+    pub fn prepare_all(&self) {
+        self.prepare();
+        if self.len() >= ABSTRACT_INDEX_FROM {
+            self.index_abstracts();
+        }
     }
 
     /// Builds the abstract index now (a caller racing a build waits for it); until it is
@@ -407,11 +428,11 @@ impl Index {
     }
 
     pub fn len(&self) -> usize {
-        self.records.len()
+        self.len
     }
 
     pub fn is_empty(&self) -> bool {
-        self.records.is_empty()
+        self.len == 0
     }
 
     /// Heap bytes held by the search structures (not the records).
@@ -788,7 +809,6 @@ impl Pass<'_> {
             return (s != NO_MATCH).then_some(s as i64);
         }
         let ix = self.meta;
-        let record = &self.index.records[i];
         let span = &ix.spans[i];
         let words = |f: usize, to: usize| span[f] as usize..span[to] as usize;
         let range = match p.term.field {
@@ -814,15 +834,17 @@ impl Pass<'_> {
             }
             return Some(self.found_score(t, plan, &found, local));
         }
+        if let (Field::Year, Pattern::Years(lo, hi)) = (p.term.field, &p.term.pattern) {
+            let y = ix.years[i];
+            return (y != NO_YEAR && lo.is_none_or(|lo| y >= lo) && hi.is_none_or(|hi| y <= hi))
+                .then_some(0);
+        }
+        // An index read from the search cache has no records; `answers_without_records`
+        // keeps the queries that would need them away from it.
+        let record = self.index.records.get(i)?;
         let text_eval = |hay: &str| text_eval(hay, p, scoring);
         match p.term.field {
-            Field::Year => match p.term.pattern {
-                Pattern::Years(lo, hi) => {
-                    let y = record.year?;
-                    (lo.is_none_or(|lo| y >= lo) && hi.is_none_or(|hi| y <= hi)).then_some(0)
-                }
-                _ => record.year.and_then(|y| text_eval(&y.to_string())),
-            },
+            Field::Year => record.year.and_then(|y| text_eval(&y.to_string())),
             Field::Abstract | Field::Findings => {
                 let findings = p.term.field == Field::Findings;
                 let mut sections = record.abstract_sections.iter().filter(|s| {

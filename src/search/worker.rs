@@ -1,6 +1,6 @@
 //! Matching on a thread of its own, so the browser never waits for it.
 
-use super::{ranked, Hit, Index, Narrow, ABSTRACT_INDEX_FROM};
+use super::{ranked, Hit, Index, Narrow};
 use crate::query::Query;
 use rayon::prelude::*;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -51,18 +51,23 @@ pub struct Worker {
 impl Worker {
     /// Starts the worker; `publish` is called with every completed (not abandoned) pass.
     pub fn spawn(index: Arc<Index>, publish: impl Fn(Outcome) + Send + 'static) -> Worker {
+        Worker::spawn_prepared(index, Box::new(Index::prepare_all), publish)
+    }
+
+    /// `spawn`, with the indexes made by `prepare` (e.g. read from the search cache) instead
+    /// of `Index::prepare_all`.
+    pub fn spawn_prepared(
+        index: Arc<Index>,
+        prepare: Box<dyn FnOnce(&Index) + Send>,
+        publish: impl Fn(Outcome) + Send + 'static,
+    ) -> Worker {
         // The first frame does not wait for the search index: it is built here, in the
         // background (a first search waits for it), then the abstracts' one.
         {
             let index = index.clone();
             std::thread::Builder::new()
                 .name("litbrowse-index".into())
-                .spawn(move || {
-                    index.prepare();
-                    if index.len() >= ABSTRACT_INDEX_FROM {
-                        index.index_abstracts();
-                    }
-                })
+                .spawn(move || prepare(&index))
                 .ok();
         }
         let (tx, rx) = mpsc::channel::<Request>();
