@@ -24,7 +24,7 @@ use fuzzy_matcher::FuzzyMatcher;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use std::borrow::Cow;
-use std::sync::atomic::Ordering;
+use std::sync::atomic::{AtomicU32, AtomicU8, Ordering};
 use std::sync::{Arc, OnceLock};
 
 /// One record that matched, with its score (higher is better).
@@ -494,15 +494,16 @@ impl Index {
         cancelled: &(dyn Fn() -> bool + Sync),
     ) -> Option<Vec<Hit>> {
         const CHUNK: usize = 4096;
-        let mut prepared: Vec<Prepared> = query
-            .terms
-            .iter()
-            .map(|t| Prepared::new(t, self.meta().vocab.len()))
-            .collect();
+        let mut prepared: Vec<Prepared> = query.terms.iter().map(Prepared::new).collect();
+        let known = within.map_or(0, |w| w.known_terms);
+        for p in prepared.iter().skip(known) {
+            if let Some(plan) = &p.plan {
+                plan.prepare(&self.meta().vocab);
+            }
+        }
         if let Some(abstracts) = self.abstracts.get() {
             // The records to look within, made only when an abstract term needs them.
             let mut records: Option<Option<Vec<u32>>> = None;
-            let known = within.map_or(0, |w| w.known_terms);
             for p in prepared.iter_mut().skip(known) {
                 let findings = match (p.term.field, &p.term.pattern) {
                     (Field::Abstract, Pattern::Fuzzy(_)) => false,
@@ -534,16 +535,37 @@ impl Index {
         let n = within.map_or(self.len(), |w| w.hits.len());
         let parts: Vec<Option<Vec<Hit>>> = (0..n.div_ceil(CHUNK))
             .into_par_iter()
-            .map(|c| {
+            // One scratch per job rather than per chunk: its memo of skim's scores for chunks
+            // of the needle then serves many chunks.
+            .map_init(Scratch::default, |local, c| {
                 if cancelled() {
                     return None;
                 }
                 let range = c * CHUNK..((c + 1) * CHUNK).min(n);
-                let mut local = Scratch::default();
                 let mut out = Vec::with_capacity(range.len());
+                let meta = pass.meta;
+                let ahead = |r: usize| {
+                    if let Some(span) = meta.spans.get(r) {
+                        prefetch(&meta.starts[r]);
+                        prefetch(&meta.present[r]);
+                        // A record's words take a few cache lines (16 words a line).
+                        let words = span[0] as usize..span[FIELDS] as usize;
+                        for t in meta.tokens[words].iter().step_by(16).take(4) {
+                            prefetch(t);
+                        }
+                    }
+                };
                 match within {
                     Some(w) => {
-                        for h in &w.hits[range] {
+                        let (from, to) = (range.start, range.end);
+                        for (k, h) in w.hits[range].iter().enumerate() {
+                            // Two steps ahead: the span, then (once it is in) the words.
+                            if let Some(h) = w.hits[..to].get(from + k + 2 * AHEAD) {
+                                prefetch(&meta.spans[h.record as usize]);
+                            }
+                            if let Some(h) = w.hits[..to].get(from + k + AHEAD) {
+                                ahead(h.record as usize);
+                            }
                             let known = if w.known_terms == 0 {
                                 0
                             } else if w.total {
@@ -551,12 +573,16 @@ impl Index {
                             } else {
                                 h.rest
                             };
-                            out.extend(pass.score(h.record, w.known_terms, known, &mut local));
+                            out.extend(pass.score(h.record, w.known_terms, known, local));
                         }
                     }
                     None => {
+                        let end = range.end;
                         for i in range {
-                            out.extend(pass.score(i as u32, 0, 0, &mut local));
+                            if i + AHEAD < end {
+                                ahead(i + AHEAD);
+                            }
+                            out.extend(pass.score(i as u32, 0, 0, local));
                         }
                     }
                 }
@@ -572,6 +598,24 @@ impl Index {
         }
         Some(hits)
     }
+}
+
+/// How many records ahead of the one being matched a pass asks for the next records' words:
+/// each record's words start at a place the processor cannot foresee, and waiting for each in
+/// turn cost a cache miss a record.
+const AHEAD: usize = 8;
+
+/// Asks the processor to bring `at` into the cache (a hint: it reads nothing and cannot fail).
+#[inline(always)]
+fn prefetch<T>(at: &T) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: a prefetch is a hint; it does not access memory architecturally and cannot fault.
+    unsafe {
+        use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
+        _mm_prefetch::<_MM_HINT_T0>((at as *const T).cast());
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = at;
 }
 
 /// Best first, ties in the order given (record order for a pass): a counting sort on the score
@@ -610,25 +654,81 @@ pub fn ranked<T: Copy + Send>(hits: &[Hit], pick: impl Fn(&Hit) -> T + Sync) -> 
     out
 }
 
-/// What one term's pass learns about each vocabulary word, computed at most once and shared
-/// by the threads (0: not yet known): skim's score of the whole needle in the word, and how
-/// many needle characters the word holds from the needle's start (plus one).
+/// What one term's pass learns about the vocabulary, computed at most once and shared by the
+/// threads (0 in a slot: not yet known).
 struct Memo {
-    /// Per word, one slot so one look-up serves both: the score plus `SCORE_BIAS` in the low
-    /// 32 bits, the reach plus one in the next 8.
-    words: Vec<std::sync::atomic::AtomicU64>,
-    by_first: [std::sync::atomic::AtomicU32; 128],
+    /// What each word does entered at the needle's start, for the whole vocabulary at once
+    /// (`TokenPlan::prepare`).
+    start: OnceLock<Start>,
+    /// Per needle position past the first, per word: how many needle characters from there on
+    /// the word holds, plus one. A table is made when a match first reaches its position.
+    reach: Vec<OnceLock<Box<[AtomicU8]>>>,
+    by_first: [AtomicU32; 128],
 }
 
 const SCORE_BIAS: i64 = 1 << 30;
 
+/// The vocabulary words a match can be entered by, a bit per word, and what is known of them
+/// numbered densely among the set words, so the look-ups stay in cache (most words that share
+/// the needle's first character hold no more of it, and do nothing).
+struct Start {
+    /// The words that hold the whole needle.
+    whole: Ranked,
+    /// The words that hold a chunk a next word may go on from: two characters or more (one
+    /// CJK).
+    opens: Ranked,
+    /// Per word in `whole`: skim's score plus `SCORE_BIAS` (0: not yet known).
+    scores: Box<[AtomicU32]>,
+    /// Per word in `opens`: how many needle characters it holds from the start.
+    reach: Vec<u8>,
+}
+
+/// A set of words as bits, with each word's number among the set ones.
+struct Ranked {
+    bits: Vec<u64>,
+    /// Set bits before each block of 64.
+    before: Vec<u32>,
+}
+
+impl Ranked {
+    fn new(bits: Vec<u64>) -> Ranked {
+        let mut n = 0;
+        let before = bits
+            .iter()
+            .map(|b| {
+                let at = n;
+                n += b.count_ones();
+                at
+            })
+            .collect();
+        Ranked { bits, before }
+    }
+
+    fn len(&self) -> usize {
+        self.before.last().map_or(0, |&b| b as usize)
+            + self.bits.last().map_or(0, |b| b.count_ones() as usize)
+    }
+
+    /// The word's number among the set ones, when it is set.
+    fn rank(&self, w: u32) -> Option<usize> {
+        let block = self.bits[w as usize / 64];
+        let bit = 1u64 << (w % 64);
+        (block & bit != 0).then(|| {
+            self.before[w as usize / 64] as usize + (block & (bit - 1)).count_ones() as usize
+        })
+    }
+}
+
+fn zeroed<T: Default>(len: usize) -> Box<[T]> {
+    (0..len).map(|_| T::default()).collect()
+}
+
 impl Memo {
-    fn new(words: usize) -> Memo {
+    fn new(positions: usize) -> Memo {
         Memo {
-            words: (0..words)
-                .map(|_| std::sync::atomic::AtomicU64::new(0))
-                .collect(),
-            by_first: std::array::from_fn(|_| std::sync::atomic::AtomicU32::new(0)),
+            start: OnceLock::new(),
+            reach: (0..positions).map(|_| OnceLock::new()).collect(),
+            by_first: std::array::from_fn(|_| AtomicU32::new(0)),
         }
     }
 }
@@ -640,7 +740,6 @@ struct Pass<'a> {
     terms: &'a [Prepared<'a>],
 }
 
-/// Per-thread memory of skim's scores for one chunk of the needle in one word.
 /// Per-thread scratch of a pass: skim's scores for one chunk of a needle in one word, and the
 /// chunks of the match at hand.
 struct Scratch {
@@ -812,13 +911,18 @@ impl Pass<'_> {
                 );
                 return s;
             }
-            &Found::Word(w, known) => {
+            &Found::Word(w) => {
+                let start = plan.start(vocab);
+                let Some(slot) = start.whole.rank(w).map(|r| &start.scores[r]) else {
+                    return skim_score(vocab.word(w), &plan.original);
+                };
+                let known = slot.load(Ordering::Relaxed);
                 if known != 0 {
                     return known as i64 - SCORE_BIAS;
                 }
                 let s = skim_score(vocab.word(w), &plan.original);
-                plan.memo.words[w as usize].fetch_or(
-                    (s + SCORE_BIAS).clamp(1, u32::MAX as i64) as u64,
+                slot.store(
+                    (s + SCORE_BIAS).clamp(1, u32::MAX as i64) as u32,
                     Ordering::Relaxed,
                 );
                 return s;
@@ -867,8 +971,7 @@ struct TokenPlan {
 /// A gate match: the word that holds the whole needle (nearly always), or each chunk as
 /// (word, needle from, needle to), in needle order.
 enum Found {
-    /// The word, and its memo's score slot as read (0: not known yet).
-    Word(u32, u32),
+    Word(u32),
     /// A one-character needle on an ASCII word's first character: its score depends on that
     /// character alone.
     ByFirst(u8),
@@ -877,7 +980,7 @@ enum Found {
 }
 
 impl TokenPlan {
-    fn new(needle: &str, case_sensitive: bool, words: usize) -> Option<TokenPlan> {
+    fn new(needle: &str, case_sensitive: bool) -> Option<TokenPlan> {
         let original_chars: Vec<char> = needle.chars().collect();
         if original_chars.is_empty()
             || original_chars.len() > 63
@@ -909,7 +1012,7 @@ impl TokenPlan {
                 .fold(0, |a, b| a | b),
             original_chars,
             ascii: folded.iter().all(char::is_ascii),
-            memo: Memo::new(words),
+            memo: Memo::new(folded.len()),
             needle: folded,
             by_first,
             case_sensitive,
@@ -926,6 +1029,7 @@ impl TokenPlan {
         via: &mut [(u32, u8); 64],
     ) -> Option<Found> {
         let n = self.needle.len();
+        let start = self.start(vocab);
         let mut open = 1u64;
         for (at, &token) in tokens.iter().enumerate() {
             let first = (token >> 24) as u8;
@@ -933,44 +1037,48 @@ impl TokenPlan {
             if m == 0 {
                 continue;
             }
-            let w = token & WORD_ID;
             if n == 1 && first < NON_ASCII {
                 return Some(Found::ByFirst(first));
             }
-            // The word's text only when the memo cannot answer.
-            let word = || vocab.word(w);
-            if first >= NON_ASCII {
-                let c = fold_char(word().chars().next().unwrap_or(' '), self.case_sensitive);
+            let w = token & WORD_ID;
+            if m & 1 != 0 {
+                if start.whole.rank(w).is_some() {
+                    return Some(Found::Word(w));
+                }
+                if start.opens.rank(w).is_none() {
+                    // Entered at the needle's start, the word does nothing.
+                    m &= !1;
+                    if m == 0 {
+                        continue;
+                    }
+                }
+            }
+            if first >= NON_ASCII && m > 1 {
+                let c = fold_char(
+                    vocab.word(w).chars().next().unwrap_or(' '),
+                    self.case_sensitive,
+                );
+                // Position 0 (when still in `m`) is known to match already.
                 m &= self
                     .needle
                     .iter()
                     .enumerate()
                     .filter(|(_, &d)| d == c)
-                    .fold(0, |a, (i, _)| a | 1 << i);
+                    .fold(1, |a, (i, _)| a | 1 << i);
             }
             let mut opened = 0u64;
             while m != 0 {
                 let i = m.trailing_zeros() as usize;
                 m &= m - 1;
-                let mut known = 0u64;
                 let k = if i == 0 {
-                    // Nearly every word reached is entered at the needle's start: remember.
-                    let slot = &self.memo.words[w as usize];
-                    known = slot.load(Ordering::Relaxed);
-                    match (known >> 32) as usize {
-                        0 => {
-                            let k = self.reach(word(), 0);
-                            slot.fetch_or((k as u64 + 1) << 32, Ordering::Relaxed);
-                            k
-                        }
-                        r => r - 1,
-                    }
+                    // Bit 0 is left only for words in `opens`.
+                    start.opens.rank(w).map_or(1, |r| start.reach[r] as usize)
                 } else {
-                    self.reach(word(), i)
+                    self.reach_at(i, w, vocab)
                 };
                 if i + k == n {
                     if i == 0 {
-                        return Some(Found::Word(w, known as u32));
+                        return Some(Found::Word(w));
                     }
                     // Walk the chunks back from the last one.
                     chunks.clear();
@@ -996,6 +1104,88 @@ impl TokenPlan {
             open |= opened;
         }
         None
+    }
+
+    /// `reach` of word `w` from needle position `i`, remembered for the pass.
+    fn reach_at(&self, i: usize, w: u32, vocab: &Vocab) -> usize {
+        let table = self.memo.reach[i].get_or_init(|| zeroed(vocab.len()));
+        let slot = &table[w as usize];
+        match slot.load(Ordering::Relaxed) {
+            0 => {
+                let k = self.reach(vocab.word(w), i);
+                slot.store(k as u8 + 1, Ordering::Relaxed);
+                k
+            }
+            r => r as usize - 1,
+        }
+    }
+
+    /// The words a match can be entered by (`Start`), found now if `prepare` has not run.
+    fn start(&self, vocab: &Vocab) -> &Start {
+        self.memo.start.get_or_init(|| self.sweep(vocab))
+    }
+
+    /// Finds the words a match can be entered by, in parallel, before a pass (a pass over
+    /// many records looks most words sharing the needle's first character up anyway).
+    fn prepare(&self, vocab: &Vocab) {
+        self.start(vocab);
+    }
+
+    fn sweep(&self, vocab: &Vocab) -> Start {
+        let words = vocab.len();
+        let blocks = words.div_ceil(64);
+        let (mut whole, mut opens) = (vec![0u64; blocks], vec![0u64; blocks]);
+        let mut reach = vec![0u8; words];
+        // Bit blocks per parallel job.
+        const JOB: usize = 64;
+        let n = self.needle.len();
+        whole
+            .par_chunks_mut(JOB)
+            .zip(opens.par_chunks_mut(JOB))
+            .zip(reach.par_chunks_mut(JOB * 64))
+            .enumerate()
+            .for_each(|(job, ((whole, opens), reach))| {
+                let base = job * JOB * 64;
+                for (j, r) in reach.iter_mut().enumerate() {
+                    let w = base + j;
+                    let first = vocab.first[w];
+                    if self.by_first[first as usize] & 1 == 0 {
+                        continue;
+                    }
+                    let word = vocab.word(w as u32);
+                    if first >= NON_ASCII {
+                        let c = word.chars().next().unwrap_or(' ');
+                        if fold_char(c, self.case_sensitive) != self.needle[0] {
+                            continue;
+                        }
+                    }
+                    let k = self.reach(word, 0);
+                    *r = k as u8;
+                    let lo = if first == CJK { 1 } else { 2 };
+                    let bit = 1u64 << (j % 64);
+                    if k == n {
+                        whole[j / 64] |= bit;
+                    } else if k >= lo {
+                        opens[j / 64] |= bit;
+                    }
+                }
+            });
+        let (whole, opens) = (Ranked::new(whole), Ranked::new(opens));
+        let mut dense = Vec::with_capacity(opens.len());
+        for (b, &bits) in opens.bits.iter().enumerate() {
+            let mut bits = bits;
+            while bits != 0 {
+                dense.push(reach[b * 64 + bits.trailing_zeros() as usize]);
+                bits &= bits - 1;
+            }
+        }
+        let reach = dense;
+        Start {
+            scores: zeroed(whole.len()),
+            whole,
+            opens,
+            reach,
+        }
     }
 
     /// How many needle characters from position `i` on fall in `word` as a chunk: the first
@@ -1057,8 +1247,7 @@ pub struct Prepared<'q> {
 }
 
 impl<'q> Prepared<'q> {
-    /// `words`: the size of the vocabulary the term will be matched against.
-    pub fn new(term: &'q Term, words: usize) -> Prepared<'q> {
+    pub fn new(term: &'q Term) -> Prepared<'q> {
         let gate = match &term.pattern {
             Pattern::Fuzzy(n) => WordGate::new(
                 n,
@@ -1073,7 +1262,7 @@ impl<'q> Prepared<'q> {
         };
         let plan = match (&term.pattern, term.field) {
             (Pattern::Fuzzy(_), Field::Abstract | Field::Findings | Field::Year) => None,
-            (Pattern::Fuzzy(n), _) => TokenPlan::new(n, term.case_sensitive, words),
+            (Pattern::Fuzzy(n), _) => TokenPlan::new(n, term.case_sensitive),
             _ => None,
         };
         Prepared {
@@ -1374,7 +1563,7 @@ mod token_gate_tests {
             let text = joined(&r);
             let ix = Index::new(Arc::new(vec![r]));
             let ix = ix.meta();
-            let plan = TokenPlan::new(&needle, case_sensitive, ix.vocab.len()).unwrap();
+            let plan = TokenPlan::new(&needle, case_sensitive).unwrap();
             let mut scratch = Vec::new();
             let found = plan.find(&ix.tokens, &ix.vocab, &mut scratch, &mut [(0, 0); 64]);
             let gate = WordGate::new(&needle, case_sensitive, false).unwrap();
@@ -1382,7 +1571,7 @@ mod token_gate_tests {
             if let Some(f) = found {
                 let chunks = match f {
                     Found::ByFirst(_) => vec![(0, 0, 1)],
-                    Found::Word(w, _) => vec![(w, 0, plan.needle.len() as u8)],
+                    Found::Word(w) => vec![(w, 0, plan.needle.len() as u8)],
                     Found::Chunks => scratch.iter().rev().copied().collect(),
                 };
                 let spelled: String = chunks.iter().map(|&(_, from, to)| {
@@ -1531,5 +1720,218 @@ mod token_gate_tests {
         assert_eq!(hits.len(), 2);
         assert_eq!(hits[0].record, 1, "{hits:?}");
         assert!(hits[0].score > hits[1].score);
+    }
+}
+
+/// The word gate and its scores as they were before the per-pass word tables (`Start`, the
+/// reach tables, the score table): every word looked at afresh, chunk scores memoised by
+/// nothing. The pass must find and score exactly what this finds and scores.
+#[cfg(test)]
+mod reference_tests {
+    use super::*;
+    use crate::record::Author;
+
+    /// A gate match as the chunks that make it up, in needle order; a one-character needle
+    /// on an ASCII word's first character as that character alone.
+    #[derive(Debug, PartialEq)]
+    enum Spelled {
+        ByFirst(u8),
+        Chunks(Vec<(u32, u8, u8)>),
+    }
+
+    fn reference_find(plan: &TokenPlan, tokens: &[u32], vocab: &Vocab) -> Option<Spelled> {
+        let n = plan.needle.len();
+        let mut via = [(0u32, 0u8); 64];
+        let mut open = 1u64;
+        for (at, &token) in tokens.iter().enumerate() {
+            let first = (token >> 24) as u8;
+            let mut m = plan.by_first[first as usize] & open;
+            if m == 0 {
+                continue;
+            }
+            let w = token & WORD_ID;
+            if n == 1 && first < NON_ASCII {
+                return Some(Spelled::ByFirst(first));
+            }
+            let word = vocab.word(w);
+            if first >= NON_ASCII {
+                let c = fold_char(word.chars().next().unwrap_or(' '), plan.case_sensitive);
+                m &= plan
+                    .needle
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, &d)| d == c)
+                    .fold(0, |a, (i, _)| a | 1 << i);
+            }
+            let mut opened = 0u64;
+            while m != 0 {
+                let i = m.trailing_zeros() as usize;
+                m &= m - 1;
+                let k = plan.reach(word, i);
+                if i + k == n {
+                    let mut chunks = vec![(w, i as u8, n as u8)];
+                    let mut j = i;
+                    while j > 0 {
+                        let (at, from) = via[j];
+                        chunks.push((tokens[at as usize] & WORD_ID, from, j as u8));
+                        j = from as usize;
+                    }
+                    chunks.reverse();
+                    return Some(Spelled::Chunks(chunks));
+                }
+                let lo = if first == CJK { i + 1 } else { i + 2 };
+                for (j, slot) in via.iter_mut().enumerate().take(i + k + 1).skip(lo) {
+                    if (open | opened) & (1 << j) == 0 {
+                        opened |= 1 << j;
+                        *slot = (at as u32, i as u8);
+                    }
+                }
+            }
+            open |= opened;
+        }
+        None
+    }
+
+    fn reference_score(plan: &TokenPlan, spelled: &Spelled, vocab: &Vocab) -> i64 {
+        match spelled {
+            Spelled::ByFirst(b) => skim_score(&(*b as char).to_string(), &plan.original),
+            Spelled::Chunks(chunks) if chunks.len() == 1 => {
+                skim_score(vocab.word(chunks[0].0), &plan.original)
+            }
+            Spelled::Chunks(chunks) => {
+                let sum: i64 = chunks
+                    .iter()
+                    .map(|&(w, from, to)| {
+                        let chunk: String = plan.original_chars[from as usize..to as usize]
+                            .iter()
+                            .collect();
+                        skim_score(vocab.word(w), &chunk)
+                    })
+                    .sum();
+                sum - CHUNK_PENALTY * (chunks.len() as i64 - 1)
+            }
+        }
+    }
+
+    fn spelled(found: Found, scratch: &[(u32, u8, u8)], n: usize) -> Spelled {
+        match found {
+            Found::ByFirst(b) => Spelled::ByFirst(b),
+            Found::Word(w) => Spelled::Chunks(vec![(w, 0, n as u8)]),
+            Found::Chunks => Spelled::Chunks(scratch.iter().rev().copied().collect()),
+        }
+    }
+
+    fn record(title: &str, authors: &[String], keywords: &[String]) -> Record {
+        Record {
+            title: (!title.is_empty()).then(|| title.to_string()),
+            authors: authors
+                .iter()
+                .map(|a| Author {
+                    name: a.clone(),
+                    ..Author::default()
+                })
+                .collect(),
+            keywords: keywords.to_vec(),
+            ..Record::default()
+        }
+    }
+
+    fn records() -> impl proptest::strategy::Strategy<Value = Vec<Record>> {
+        use proptest::collection::vec;
+        vec(
+            (
+                "[abcAB 同é-]{0,24}",
+                vec("[abcAB 同]{1,10}", 0..3),
+                vec("[abc -]{1,8}", 0..3),
+            )
+                .prop_map(|(t, a, k)| record(&t, &a, &k)),
+            1..8,
+        )
+    }
+
+    use proptest::strategy::Strategy;
+
+    proptest::proptest! {
+        /// `find` with the pass's word tables (shared by every record of the pass, filled as
+        /// records need them or all at once beforehand) gives the match the reference gives,
+        /// and `found_score` its score.
+        #[test]
+        fn find_and_score_agree_with_the_reference(
+            records in records(),
+            needle in "[abcAé同-]{1,6}",
+            prepared in proptest::bool::ANY,
+        ) {
+            let case_sensitive = needle.chars().any(char::is_uppercase);
+            let ix = Index::new(Arc::new(records));
+            let meta = ix.meta();
+            let plan = TokenPlan::new(&needle, case_sensitive).unwrap();
+            if prepared {
+                plan.prepare(&meta.vocab);
+            }
+            let term = crate::query::Term {
+                field: Field::Any,
+                pattern: Pattern::Fuzzy(needle.clone()),
+                case_sensitive,
+                negated: false,
+            };
+            let prepared_terms = [Prepared::new(&term)];
+            let pass = Pass { index: &ix, meta, terms: &prepared_terms };
+            let mut scratch = Scratch::default();
+            // Twice over, so the second round reads what the first remembered.
+            for _ in 0..2 {
+                for r in 0..ix.len() {
+                    let span = meta.spans[r];
+                    let tokens = &meta.tokens[span[0] as usize..span[FIELDS] as usize];
+                    let want = reference_find(&plan, tokens, &meta.vocab);
+                    let got = plan.find(tokens, &meta.vocab, &mut scratch.chunks, &mut scratch.via);
+                    let got = got.map(|f| {
+                        let s = pass.found_score(0, &plan, &f, &mut scratch);
+                        (spelled(f, &scratch.chunks, plan.needle.len()), s)
+                    });
+                    let want = want.map(|w| {
+                        let s = reference_score(&plan, &w, &meta.vocab);
+                        (w, s)
+                    });
+                    proptest::prop_assert_eq!(&got, &want, "{:?} in record {}", needle, r);
+                }
+            }
+        }
+
+        /// A whole pass (parallel chunks, narrowing, ranking) ranks what the reference finds,
+        /// by the reference's scores, best first and ties in record order.
+        #[test]
+        fn pass_agrees_with_the_reference(
+            records in records(),
+            needles in proptest::collection::vec("[abcé同]{1,5}", 1..3),
+        ) {
+            let ix = Index::new(Arc::new(records));
+            let never = || false;
+            let text = needles.join(" ");
+            let query = crate::query::parse(&text).unwrap();
+            let got: Vec<(u32, i32)> = ix
+                .run(&query, None, &never)
+                .unwrap()
+                .iter()
+                .map(|h| (h.record, h.score))
+                .collect();
+            let meta = ix.meta();
+            let plans: Vec<TokenPlan> =
+                needles.iter().map(|n| TokenPlan::new(n, false).unwrap()).collect();
+            let mut want: Vec<(u32, i32)> = Vec::new();
+            'records: for r in 0..ix.len() {
+                let span = meta.spans[r];
+                let tokens = &meta.tokens[span[0] as usize..span[FIELDS] as usize];
+                let mut total = 0;
+                for plan in &plans {
+                    match reference_find(plan, tokens, &meta.vocab) {
+                        Some(s) => total += reference_score(plan, &s, &meta.vocab),
+                        None => continue 'records,
+                    }
+                }
+                want.push((r as u32, total as i32));
+            }
+            want.sort_by_key(|&(_, s)| std::cmp::Reverse(s));
+            proptest::prop_assert_eq!(got, want, "{:?}", text);
+        }
     }
 }

@@ -130,7 +130,7 @@ impl Index {
             (Pattern::Years(..), Field::Year) => true,
             (Pattern::Fuzzy(_), Field::Abstract | Field::Findings) => self.abstracts_indexed(),
             (Pattern::Fuzzy(_), Field::Year) => false,
-            (Pattern::Fuzzy(_), _) => Prepared::new(t, 0).plan.is_some(),
+            (Pattern::Fuzzy(_), _) => Prepared::new(t).plan.is_some(),
             _ => false,
         })
     }
