@@ -151,6 +151,8 @@ fn first_frame(records: Vec<litbrowse::record::Record>) -> litbrowse::app::State
 }
 
 fn main() {
+    // As the app does (src/main.rs).
+    litbrowse::keep_freed_memory();
     let a = args();
     let mut md = String::new();
     let load_avg = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
@@ -229,6 +231,9 @@ fn main() {
     litbrowse::index_cache::prepare(&first.index, &stored(&cache));
     let t_search_store = t.elapsed() - t_meta_build - t_abstracts_build;
     drop(first);
+    // What the first start wrote is flushed before the second is timed (the kernel writing
+    // gigabytes back meanwhile would compete for the cores).
+    let _ = Command::new("sync").status();
     // The second start: records from the parse cache, indexes from the search cache.
     let t = Instant::now();
     let (hit, rep, parsed) = cache.load(&a.ris, &shown, &Tracker::new(&silent));

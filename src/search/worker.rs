@@ -32,8 +32,11 @@ pub struct Outcome {
 const RECENT: usize = 64;
 
 /// How many hits the remembered results may hold together (each costs 16 bytes), beyond the
-/// newest one: enough for every prefix of a long query on a large library.
+/// newest one, at least; a library of more than half a million records may keep eight hits a
+/// record (128 MB at a million), as the prefixes of one long query held more than 4M there
+/// and deleting back to the first ones ran full passes again.
 const RECENT_HITS: usize = 4_000_000;
+const RECENT_HITS_PER_RECORD: usize = 8;
 
 /// A result the worker remembers.
 struct Recent {
@@ -131,7 +134,8 @@ impl Worker {
                     let ranked: Arc<Vec<u32>> = Arc::new(ranked(&hits, |h| h.record));
                     let ordered = Arc::new(hits);
                     let mut held: usize = recent.iter().map(|r| r.ranked.len()).sum();
-                    while recent.len() >= RECENT || (held > RECENT_HITS && !recent.is_empty()) {
+                    let budget = RECENT_HITS.max(RECENT_HITS_PER_RECORD * index.len());
+                    while recent.len() >= RECENT || (held > budget && !recent.is_empty()) {
                         held -= recent.pop_back().map_or(0, |r| r.ranked.len());
                     }
                     recent.push_front(Recent {
