@@ -60,7 +60,7 @@ bench_bin=$(cargo bench --no-run --bench scale 2>&1 | sed -n 's/.*Executable .*(
   echo "  command answers from the search cache (stored list lines and indexes) without decoding a record."
   echo "- variance: on a virtual machine the first touch of memory the guest has not used before costs"
   echo "  far more than zeroing it, so a load's time depends on what the machine did before. On the"
-  echo "  machine below, the 100k first frame from RIS took 0.75 to 2.1 s across fresh processes, and"
+  echo "  machine below, the 100k first frame from RIS took 0.8 to 1.8 s across fresh processes, and"
   echo "  the first 1M keystroke that needed new memory 200 ms more than the same keystroke later."
 } > "$out"
 
