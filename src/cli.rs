@@ -185,7 +185,7 @@ fn list_query(paths: &[String], q: &crate::query::Query, reverse: bool) -> Resul
     use crate::index_cache;
     use crate::query::Field;
     let never = || false;
-    let print = |lines: &mut dyn Iterator<Item = &str>| -> Result<()> {
+    let print = |lines: &mut dyn Iterator<Item = std::borrow::Cow<'_, str>>| -> Result<()> {
         let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
         for line in lines {
             out.write_all(line.as_bytes())?;
@@ -211,9 +211,12 @@ fn list_query(paths: &[String], q: &crate::query::Query, reverse: bool) -> Resul
         if let Some(entry) =
             index_cache::open(cache, key, abstracts).filter(|e| e.index.answers_without_records(q))
         {
-            eprint!("{}", entry.errors);
+            // The cache is a file like any other: what it holds reaches the terminal sanitised.
+            for line in entry.errors.lines() {
+                eprintln!("{}", sanitize(line));
+            }
             let order = order(&entry.index);
-            print(&mut order.iter().map(|&i| entry.line(i)))?;
+            print(&mut order.iter().map(|&i| sanitize(entry.line(i))))?;
             // Freeing the index would only delay the exit.
             std::mem::forget(entry);
             return Ok(());
@@ -233,7 +236,7 @@ fn list_query(paths: &[String], q: &crate::query::Query, reverse: bool) -> Resul
         .iter()
         .map(|&i| list_line(&records[i as usize]))
         .collect();
-    print(&mut lines.iter().map(String::as_str))?;
+    print(&mut lines.iter().map(|l| std::borrow::Cow::Borrowed(l.as_str())))?;
     if let Some((cache, key)) = &stored {
         if large {
             index.index_abstracts();

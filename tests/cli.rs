@@ -231,3 +231,43 @@ fn list_query_from_the_search_cache_prints_what_loading_prints() {
     assert!(after.contains("Depression zzxq appended"), "{after}");
     assert_eq!(after, stdout(&run("zzxq", false)));
 }
+
+/// What the search cache holds reaches the terminal sanitised, as everything from a file does.
+#[test]
+fn text_from_the_search_cache_is_sanitised() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("big.ris");
+    let mut text = String::new();
+    for i in 0..700 {
+        litbrowse::synth::write_ris(&litbrowse::synth::record(5, i), &mut text);
+    }
+    std::fs::write(&file, &text).unwrap();
+    let inputs = vec![file.display().to_string()];
+    let cache = litbrowse::cache::Cache {
+        dir: dir.path().join("cache"),
+        min_bytes: 0,
+    };
+    let lib = litbrowse::library::load(&inputs);
+    let records = std::sync::Arc::new(lib.records);
+    let index = litbrowse::search::Index::new(records.clone());
+    let key = litbrowse::index_cache::Key::of(&inputs).unwrap();
+    litbrowse::index_cache::store(
+        &cache,
+        &key,
+        "big.ris:1: error: \u{1b}[2J\u{1b}]0;title\u{7}\n",
+        &records,
+        &index,
+    )
+    .unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_litbrowse"))
+        .args(["list", "--query", "dep"])
+        .arg(&file)
+        .env("LITBROWSE_CACHE_DIR", &cache.dir)
+        .env_remove("LITBROWSE_NO_CACHE")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("big.ris:1: error:"), "{err}");
+    assert!(!err.contains('\u{1b}') && !err.contains('\u{7}'), "{err:?}");
+    assert!(stdout(&o).lines().count() > 10);
+}
