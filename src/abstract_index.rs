@@ -16,7 +16,7 @@
 //! occurs in a findings section of that record.
 
 use crate::record::{is_findings_label, Record};
-use crate::search::{for_each_word, matcher};
+use crate::search::{for_each_word, is_word_start, matcher};
 use fuzzy_matcher::FuzzyMatcher;
 use rayon::prelude::*;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -368,10 +368,7 @@ impl AbstractIndex {
         within: Option<&[u32]>,
         cancelled: &(dyn Fn() -> bool + Sync),
     ) -> Option<Vec<(u32, i64)>> {
-        let pattern: Vec<char> = needle
-            .chars()
-            .map(|c| if case_sensitive { c } else { fold(c) })
-            .collect();
+        let pattern = pattern(needle, case_sensitive);
         let Some(&first) = pattern.first() else {
             return Some(Vec::new());
         };
@@ -587,6 +584,84 @@ fn rebase(first: u64, last: Option<u32>) -> u64 {
 
 /// The rule on one word: same first character, the rest of the needle a subsequence of the
 /// rest of the word. `pattern` is already folded unless `case_sensitive`.
+/// The needle as the rule compares it: folded unless the term is case-sensitive.
+pub(crate) fn pattern(needle: &str, case_sensitive: bool) -> Vec<char> {
+    needle
+        .chars()
+        .map(|c| if case_sensitive { c } else { fold(c) })
+        .collect()
+}
+
+/// What `search` finds in one text, without the index: skim's best score over the words of
+/// `text` that match `pattern` (from `pattern(needle, ..)`), or None. Scanning `ab:` and `fi:`
+/// (small libraries, or before the index is built) calls this, so that both rank alike; with
+/// `scoring` false the first matching word answers.
+pub(crate) fn best_word_score(
+    text: &str,
+    needle: &str,
+    pattern: &[char],
+    case_sensitive: bool,
+    scoring: bool,
+) -> Option<i64> {
+    let &first = pattern.first()?;
+    let ascii = needle.is_ascii();
+    let mut best: Option<i64> = None;
+    // Skim's score of the word starting at `from`, if one starts there and matches the rule.
+    let score_at = |from: usize| -> Option<i64> {
+        let mut chars = text[from..].chars();
+        let c = chars.next()?;
+        if !is_word_start(text[..from].chars().next_back(), c) {
+            return None;
+        }
+        let mut end = text.len();
+        let mut last = c;
+        let mut at = from + c.len_utf8();
+        for ch in chars {
+            if is_word_start(Some(last), ch) {
+                end = at;
+                break;
+            }
+            last = ch;
+            at += ch.len_utf8();
+        }
+        let word = &text[from..end];
+        let hit = if ascii && word.is_ascii() {
+            ascii_word_matches(word.as_bytes(), pattern, case_sensitive)
+        } else {
+            word_matches(word, pattern, case_sensitive)
+        };
+        hit.then(|| matcher().fuzzy_match(word, needle).unwrap_or(0))
+    };
+    let mut consider = |from: usize| {
+        if let Some(score) = score_at(from) {
+            best = Some(best.map_or(score, |b| b.max(score)));
+        }
+        best.is_some() && !scoring
+    };
+    // Only places holding the needle's first character can start a matching word: an ASCII
+    // text is searched for them with memchr (the word splitter would visit every word).
+    if first.is_ascii() && text.is_ascii() {
+        let lower = first as u8;
+        let upper = if case_sensitive {
+            lower
+        } else {
+            lower.to_ascii_uppercase()
+        };
+        for from in memchr::memchr2_iter(lower, upper, text.as_bytes()) {
+            if consider(from) {
+                break;
+            }
+        }
+    } else {
+        for (from, c) in text.char_indices() {
+            if (if case_sensitive { c } else { fold(c) }) == first && consider(from) {
+                break;
+            }
+        }
+    }
+    best
+}
+
 fn word_matches(word: &str, pattern: &[char], case_sensitive: bool) -> bool {
     let f = |c: char| if case_sensitive { c } else { fold(c) };
     let mut chars = word.chars().map(f);
@@ -942,6 +1017,21 @@ mod tests {
                     naive(&rs, &needle, case_sensitive, findings_only, w)
                 );
             }
+            // The scan's helper applies the same rule and score, section by section.
+            let p = pattern(&needle, case_sensitive);
+            let scanned: Vec<(u32, i64)> = rs
+                .iter()
+                .enumerate()
+                .filter_map(|(i, r)| {
+                    r.abstract_sections
+                        .iter()
+                        .filter(|s| !findings_only || s.label.as_deref().is_some_and(is_findings_label))
+                        .filter_map(|s| best_word_score(&s.text, &needle, &p, case_sensitive, true))
+                        .max()
+                        .map(|b| (i as u32, b))
+                })
+                .collect();
+            proptest::prop_assert_eq!(scanned, naive(&rs, &needle, case_sensitive, findings_only, None));
         }
 
         #[test]

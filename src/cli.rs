@@ -225,22 +225,15 @@ fn list_query(paths: &[String], q: &crate::query::Query, reverse: bool) -> Resul
     let mut lib = load_reporting(paths);
     let records = std::sync::Arc::new(std::mem::take(&mut lib.records));
     let index = crate::search::Index::new(records.clone());
-    let large = index.len() >= crate::search::ABSTRACT_INDEX_FROM;
-    // `ab:` ranks by the abstract index where the browser and the search cache use one, so
-    // that a query lists the same records in the same order from the cache or not.
-    if abstracts && large {
-        index.index_abstracts();
-    }
     let order = order(&index);
-    let lines: Vec<String> = order
-        .iter()
-        .map(|&i| list_line(&records[i as usize]))
-        .collect();
-    print(&mut lines.iter().map(|l| std::borrow::Cow::Borrowed(l.as_str())))?;
+    print(
+        &mut order
+            .iter()
+            .map(|&i| list_line(&records[i as usize]).into()),
+    )?;
     if let Some((cache, key)) = &stored {
-        if large {
-            index.index_abstracts();
-        }
+        // What the browser builds for a library this size, stored for the next start.
+        index.prepare_all();
         // A cache that cannot be written costs the next start time, not this one's output.
         let _ = index_cache::store(cache, key, &error_lines(&lib), &records, &index);
     }

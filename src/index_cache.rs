@@ -5,10 +5,9 @@
 //!
 //! An entry is keyed by the inputs as given and by every file they resolve to (path, size,
 //! modification time): any change to any file, or a file added to a folder, misses. Two files
-//! per library: `.lbi` (list lines, load errors, metadata index) and `.lba` (abstract index,
-//! built only for libraries of `search::ABSTRACT_INDEX_FROM` records or more). Each section
-//! carries a checksum, and what is read is checked for consistency before use; anything wrong
-//! is a miss, and the command falls back to loading the library.
+//! per library: `.lbi` (list lines, load errors, metadata index) and `.lba` (abstract index).
+//! Each section carries a checksum, and what is read is checked for consistency before use;
+//! anything wrong is a miss, and the command falls back to loading the library.
 
 use crate::cache::Cache;
 use crate::record::{Fnv, Record};
@@ -186,11 +185,9 @@ pub struct Stored {
 /// them for this library, else built and then stored.
 pub fn prepare(index: &Index, stored: &Stored) {
     let (cache, key) = (&stored.cache, &stored.key);
-    let mut all_read = index.prepare_from(meta_reader(stored, index.len()).as_mut());
-    if index.len() >= crate::search::ABSTRACT_INDEX_FROM {
-        all_read &= index.index_abstracts_from(abstracts_reader(stored).as_mut());
-    }
-    if !all_read {
+    let meta_read = index.prepare_from(meta_reader(stored, index.len()).as_mut());
+    let abstracts_read = index.index_abstracts_from(abstracts_reader(stored).as_mut());
+    if !(meta_read && abstracts_read) {
         let _ = store(cache, key, &stored.errors, index.records(), index);
     }
 }

@@ -9,10 +9,8 @@ mod gate;
 mod stored;
 mod worker;
 
-#[cfg(test)]
-pub(crate) use gate::is_word_start;
 use gate::{find_exact, WordGate};
-pub(crate) use gate::{for_each_word, is_cjk};
+pub(crate) use gate::{for_each_word, is_cjk, is_word_start};
 pub use gate::{highlight, may_contain_subsequence};
 pub use worker::{Outcome, Request, Worker};
 
@@ -83,14 +81,6 @@ pub(crate) fn matcher() -> &'static SkimMatcherV2 {
     M.get_or_init(|| SkimMatcherV2::default().smart_case())
 }
 
-/// For long texts (abstracts) skim's full score matrix costs 20-70 µs a record; past this many
-/// cells skim scores with its own linear `simple_match` instead (4 µs; measured on synthetic
-/// 1.2 KB abstracts). Metadata (about 2 x 250 cells) stays on the full algorithm.
-fn long_text_matcher() -> &'static SkimMatcherV2 {
-    static M: OnceLock<SkimMatcherV2> = OnceLock::new();
-    M.get_or_init(|| SkimMatcherV2::default().smart_case().element_limit(1024))
-}
-
 /// Number of searchable metadata fields kept per record: title, authors, keywords, container
 /// and year.
 const FIELDS: usize = 5;
@@ -131,10 +121,6 @@ struct Meta {
 }
 
 const NO_YEAR: i32 = i32::MIN;
-
-/// From how many records on the search worker builds the abstract index (below, scanning the
-/// abstracts is as quick).
-pub const ABSTRACT_INDEX_FROM: usize = 20_000;
 
 /// The distinct metadata words of a library.
 #[derive(Default)]
@@ -402,13 +388,10 @@ impl Index {
         self.meta();
     }
 
-    /// Every index the library's size calls for: the metadata's, and the abstracts' from
-    /// `ABSTRACT_INDEX_FROM` records on.
+    /// Both indexes: the metadata's, then the abstracts'.
     pub fn prepare_all(&self) {
         self.prepare();
-        if self.len() >= ABSTRACT_INDEX_FROM {
-            self.index_abstracts();
-        }
+        self.index_abstracts();
     }
 
     /// Builds the abstract index now (a caller racing a build waits for it); until it is
@@ -1244,21 +1227,26 @@ pub struct Prepared<'q> {
     gate: Option<WordGate>,
     /// The same needle inside a single word, to find a short span for skim to score.
     in_one_word: Option<WordGate>,
+    /// For fuzzy `ab:`/`fi:` terms scanned without the abstract index: the needle as the
+    /// index's rule compares it (`abstract_index::best_word_score`).
+    abstract_pattern: Vec<char>,
 }
 
 impl<'q> Prepared<'q> {
     pub fn new(term: &'q Term) -> Prepared<'q> {
-        let gate = match &term.pattern {
-            Pattern::Fuzzy(n) => WordGate::new(
-                n,
-                term.case_sensitive,
-                matches!(term.field, Field::Abstract | Field::Findings),
+        let abstracts = matches!(term.field, Field::Abstract | Field::Findings);
+        let (gate, in_one_word, abstract_pattern) = match &term.pattern {
+            Pattern::Fuzzy(n) if abstracts => (
+                None,
+                None,
+                crate::abstract_index::pattern(n, term.case_sensitive),
             ),
-            _ => None,
-        };
-        let in_one_word = match &term.pattern {
-            Pattern::Fuzzy(n) => WordGate::new(n, term.case_sensitive, true),
-            _ => None,
+            Pattern::Fuzzy(n) => (
+                WordGate::new(n, term.case_sensitive, false),
+                WordGate::new(n, term.case_sensitive, true),
+                Vec::new(),
+            ),
+            _ => (None, None, Vec::new()),
         };
         let plan = match (&term.pattern, term.field) {
             (Pattern::Fuzzy(_), Field::Abstract | Field::Findings | Field::Year) => None,
@@ -1271,6 +1259,7 @@ impl<'q> Prepared<'q> {
             abstract_scores: None,
             gate,
             in_one_word,
+            abstract_pattern,
         }
     }
 }
@@ -1284,11 +1273,16 @@ fn text_eval(hay: &str, p: &Prepared, scoring: bool) -> Option<i64> {
             if !may_contain_subsequence(hay.as_bytes(), needle.as_bytes(), t.case_sensitive) {
                 return None;
             }
-            let m = if matches!(t.field, Field::Abstract | Field::Findings) {
-                long_text_matcher()
-            } else {
-                matcher()
-            };
+            if matches!(t.field, Field::Abstract | Field::Findings) {
+                return crate::abstract_index::best_word_score(
+                    hay,
+                    needle,
+                    &p.abstract_pattern,
+                    t.case_sensitive,
+                    scoring,
+                );
+            }
+            let m = matcher();
             let Some(g) = &p.gate else {
                 return m.fuzzy_match(hay, needle);
             };
@@ -1654,7 +1648,7 @@ mod token_gate_tests {
 
     /// `ab:` and `fi:` find the same records through the abstract index as by scanning.
     #[test]
-    fn abstract_index_finds_what_the_scan_finds() {
+    fn abstract_index_ranks_as_the_scan_does() {
         let mut records = Vec::new();
         for (i, text) in [
             "Six peers worked with hopeful staff.",
@@ -1686,26 +1680,25 @@ mod token_gate_tests {
             "ab:rand !ab:trial",
             "peer ab:sup",
         ];
-        let sets = |ix: &Index| -> Vec<Vec<u32>> {
+        // Ranked, with scores: the scan and the index rank alike.
+        let ranked = |ix: &Index| -> Vec<Vec<(u32, i32)>> {
             queries
                 .iter()
                 .map(|q| {
-                    let mut ids: Vec<u32> = ix
-                        .run(&crate::query::parse(q).unwrap(), None, &never)
+                    ix.run(&crate::query::parse(q).unwrap(), None, &never)
                         .unwrap()
                         .iter()
-                        .map(|h| h.record)
-                        .collect();
-                    ids.sort();
-                    ids
+                        .map(|h| (h.record, h.score))
+                        .collect()
                 })
                 .collect()
         };
-        let scanned = sets(&ix);
+        let scanned = ranked(&ix);
         ix.index_abstracts();
         assert!(ix.abstracts.get().is_some());
-        assert_eq!(sets(&ix), scanned);
-        assert_eq!(scanned[1], vec![2, 3]);
+        assert_eq!(ranked(&ix), scanned);
+        let rand: Vec<u32> = scanned[1].iter().map(|h| h.0).collect();
+        assert_eq!(rand, vec![2, 3], "{scanned:?}");
     }
 
     #[test]
