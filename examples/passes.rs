@@ -5,27 +5,23 @@ use litbrowse::search::{Index, Narrow};
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use std::sync::Arc;
 use std::time::Instant;
-fn cpu_ms() -> f64 {
+/// Field `i` (counted after the command name) of /proc/self/stat.
+fn stat_field(i: usize) -> f64 {
     let s = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
-    let f: Vec<&str> = s
-        .rsplit(')')
+    s.rsplit(')')
         .next()
         .unwrap_or("")
         .split_whitespace()
-        .collect();
-    let t: f64 = f.get(11).and_then(|v| v.parse().ok()).unwrap_or(0.0)
-        + f.get(12).and_then(|v| v.parse().ok()).unwrap_or(0.0);
-    t * 10.0
+        .nth(i)
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0.0)
+}
+/// User + system CPU time, ms (clock ticks of 10 ms).
+fn cpu_ms() -> f64 {
+    (stat_field(11) + stat_field(12)) * 10.0
 }
 fn minflt() -> u64 {
-    let s = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
-    let f: Vec<&str> = s
-        .rsplit(')')
-        .next()
-        .unwrap_or("")
-        .split_whitespace()
-        .collect();
-    f.get(7).and_then(|v| v.parse().ok()).unwrap_or(0)
+    stat_field(7) as u64
 }
 fn main() {
     // As the app does (src/main.rs).

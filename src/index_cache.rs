@@ -344,6 +344,16 @@ mod tests {
         }
     }
 
+    /// `index`'s answer to `q`: records and scores, best first.
+    fn ranked(index: &Index, q: &crate::query::Query) -> Vec<(u32, i32)> {
+        index
+            .run(q, None, &|| false)
+            .unwrap()
+            .iter()
+            .map(|h| (h.record, h.score))
+            .collect()
+    }
+
     const QUERIES: [&str; 16] = [
         "dep",
         "d",
@@ -379,24 +389,12 @@ mod tests {
         for (i, r) in records.iter().enumerate() {
             assert_eq!(entry.line(i as u32), crate::cli::list_line(r));
         }
-        let never = || false;
         let mut found = 0;
         for q in QUERIES {
             let q = parse(q).unwrap();
             assert!(entry.index.answers_without_records(&q), "{q:?}");
-            let want: Vec<(u32, i32)> = fresh
-                .run(&q, None, &never)
-                .unwrap()
-                .iter()
-                .map(|h| (h.record, h.score))
-                .collect();
-            let got: Vec<(u32, i32)> = entry
-                .index
-                .run(&q, None, &never)
-                .unwrap()
-                .iter()
-                .map(|h| (h.record, h.score))
-                .collect();
+            let want = ranked(&fresh, &q);
+            let got = ranked(&entry.index, &q);
             assert_eq!(got, want, "{q:?}");
             found += usize::from(!got.is_empty());
         }
@@ -484,21 +482,9 @@ mod tests {
         assert!(second.prepare_from(meta_reader(&stored, records.len()).as_mut()));
         // One record fewer: not this library's index.
         assert!(meta_reader(&stored, records.len() - 1).is_none());
-        let never = || false;
         for q in QUERIES {
             let q = parse(q).unwrap();
-            let a: Vec<(u32, i32)> = first
-                .run(&q, None, &never)
-                .unwrap()
-                .iter()
-                .map(|h| (h.record, h.score))
-                .collect();
-            let b: Vec<(u32, i32)> = second
-                .run(&q, None, &never)
-                .unwrap()
-                .iter()
-                .map(|h| (h.record, h.score))
-                .collect();
+            let (a, b) = (ranked(&first, &q), ranked(&second, &q));
             assert_eq!(a, b, "{q:?}");
         }
     }

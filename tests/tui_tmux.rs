@@ -69,29 +69,12 @@ fn filter_open_detail_export_quit_in_tmux() {
         eprintln!("skipping: tmux is not installed (apt-get install -y tmux)");
         return;
     }
-    let bin = env!("CARGO_BIN_EXE_litbrowse");
     let dir = tempfile::tempdir().unwrap();
-    let name = format!("litbrowse-test-{}", std::process::id());
     // After the app exits the pane stays open, showing the exit status and the tty modes.
-    let script = format!("'{bin}'; echo EXITED $?; stty -a; sleep 60");
-    let ok = Command::new("tmux")
-        .args([
-            "new-session",
-            "-d",
-            "-s",
-            &name,
-            "-x",
-            "120",
-            "-y",
-            "35",
-            "-c",
-        ])
-        .arg(dir.path())
-        .arg(&script)
-        .status()
-        .unwrap();
-    assert!(ok.success());
-    let s = Session(name);
+    let s = start(
+        &format!("litbrowse-test-{}", std::process::id()),
+        dir.path(),
+    );
 
     s.wait_for("the list", |t| {
         t.contains("Records 1/22") && t.contains("/ filter  ? help  q quit")
@@ -140,11 +123,8 @@ fn filter_open_detail_export_quit_in_tmux() {
     assert!(!after.contains("Records 1/"), "{after}");
 }
 
-/// A session running the binary from a shell that, once it exits, prints its status and the
-/// terminal's modes.
-fn start(name: &str, dir: &Path) -> Session {
-    let bin = env!("CARGO_BIN_EXE_litbrowse");
-    let script = format!("'{bin}'; echo EXITED $?; stty -a; sleep 60");
+/// A 120x35 tmux session running `command` in `dir`.
+fn session(name: &str, dir: &Path, command: &str) -> Session {
     let ok = Command::new("tmux")
         .args([
             "new-session",
@@ -152,17 +132,28 @@ fn start(name: &str, dir: &Path) -> Session {
             "-s",
             name,
             "-x",
-            "100",
+            "120",
             "-y",
-            "30",
+            "35",
             "-c",
         ])
         .arg(dir)
-        .arg(&script)
+        .arg(command)
         .status()
         .unwrap();
     assert!(ok.success());
     Session(name.to_string())
+}
+
+/// A session running the binary from a shell that, once it exits, prints its status and the
+/// terminal's modes.
+fn start(name: &str, dir: &Path) -> Session {
+    let bin = env!("CARGO_BIN_EXE_litbrowse");
+    session(
+        name,
+        dir,
+        &format!("'{bin}'; echo EXITED $?; stty -a; sleep 60"),
+    )
 }
 
 impl Session {
@@ -249,25 +240,11 @@ fn ctrl_z_suspends_with_the_screen_given_back_and_fg_resumes() {
     }
     let bin = env!("CARGO_BIN_EXE_litbrowse");
     let dir = tempfile::tempdir().unwrap();
-    let name = format!("litbrowse-tstp-{}", std::process::id());
-    let ok = Command::new("tmux")
-        .args([
-            "new-session",
-            "-d",
-            "-s",
-            &name,
-            "-x",
-            "100",
-            "-y",
-            "30",
-            "-c",
-        ])
-        .arg(dir.path())
-        .arg("env PS1='$ ' bash --norc --noprofile -i")
-        .status()
-        .unwrap();
-    assert!(ok.success());
-    let s = Session(name);
+    let s = session(
+        &format!("litbrowse-tstp-{}", std::process::id()),
+        dir.path(),
+        "env PS1='$ ' bash --norc --noprofile -i",
+    );
     s.wait_for("the prompt", |t| t.trim_end().ends_with('$'));
     s.literal(&format!("'{bin}'"));
     s.keys(&["Enter"]);
