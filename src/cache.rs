@@ -8,7 +8,7 @@
 //! anything that does not match, or cannot be read, means the file is parsed again. A cache
 //! problem is never an error for the user.
 
-mod codec;
+pub mod codec;
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::formats::{self, Format, Parsed};

@@ -13,6 +13,7 @@ pub mod library;
 pub mod query;
 pub mod record;
 pub mod search;
+pub mod store;
 pub mod synth;
 pub mod terminal;
 pub mod tui;

@@ -9,48 +9,99 @@
 
 use crate::record::{Author, Kind, Record, Section, Source};
 
-/// A chunk: record count, shape length, shape, text.
-pub fn encode(records: &[Record]) -> Vec<u8> {
+/// Records as a block: their text back to back, and their shape.
+pub fn encode_block(records: &[Record]) -> (String, Vec<u8>) {
     let mut w = Writer::default();
     for r in records {
         w.record(r);
     }
-    let mut out = Vec::with_capacity(20 + w.shape.len() + w.text.len());
-    varint(&mut out, records.len() as u64);
-    varint(&mut out, w.shape.len() as u64);
-    out.extend_from_slice(&w.shape);
-    out.extend_from_slice(&w.text);
+    (w.text, w.shape)
+}
+
+/// A block as one blob for the cache file: text, shape, then the shape's length and the
+/// record count as 8 bytes each. The text comes first so that reading it back keeps the
+/// blob's buffer as the text (`unframe`): a million records' text is not copied.
+pub fn frame(text: &str, shape: &[u8], count: usize) -> Vec<u8> {
+    let mut out = Vec::with_capacity(text.len() + shape.len() + 16);
+    out.extend_from_slice(text.as_bytes());
+    out.extend_from_slice(shape);
+    out.extend_from_slice(&(shape.len() as u64).to_le_bytes());
+    out.extend_from_slice(&(count as u64).to_le_bytes());
     out
 }
 
-/// The records of a chunk written by `encode`; None when it is not one.
-pub fn decode(blob: &[u8]) -> Option<Vec<Record>> {
-    let mut head = Reader {
-        shape: blob,
-        at: 0,
-        text: "",
-        text_at: 0,
+/// The text, shape and record count of a blob written by `frame`; None when it is not one
+/// (the records themselves are checked by `walk`).
+pub fn unframe(mut blob: Vec<u8>) -> Option<(String, Box<[u8]>, usize)> {
+    let n = blob.len().checked_sub(16)?;
+    let word = |at: usize| -> Option<usize> {
+        usize::try_from(u64::from_le_bytes(blob.get(at..at + 8)?.try_into().ok()?)).ok()
     };
-    let count = head.len()?;
-    let shape_len = head.len()?;
-    let rest = blob.get(head.at..)?;
-    let shape = rest.get(..shape_len)?;
-    let text = std::str::from_utf8(rest.get(shape_len..)?).ok()?;
+    let shape_len = word(n)?;
+    let count = word(n + 8)?;
+    let text_len = n.checked_sub(shape_len)?;
+    let shape: Box<[u8]> = blob.get(text_len..n)?.into();
+    blob.truncate(text_len);
+    Some((String::from_utf8(blob).ok()?, shape, count))
+}
+
+/// A chunk of records as one blob (`frame` of `encode_block`).
+pub fn encode(records: &[Record]) -> Vec<u8> {
+    let (text, shape) = encode_block(records);
+    frame(&text, &shape, records.len())
+}
+
+/// The records of a blob written by `encode`; None when it is not one.
+pub fn decode(blob: &[u8]) -> Option<Vec<Record>> {
+    let (text, shape, count) = unframe(blob.to_vec())?;
+    let mut at = Vec::new();
+    walk(&text, &shape, count, |s, t| at.push((s, t)))?;
+    at.into_iter()
+        .map(|(s, t)| record_at(&text, &shape, s, t))
+        .collect()
+}
+
+/// Checks that `text` and `shape` hold exactly `count` records, calling `each` with where each
+/// one starts (in the shape, in the text). A block that passes decodes: `record_at` and
+/// `view_at` at those places check no less than this does.
+pub fn walk(text: &str, shape: &[u8], count: usize, mut each: impl FnMut(usize, usize)) -> Option<()> {
     let mut r = Reader {
         shape,
         at: 0,
         text,
         text_at: 0,
     };
-    // Every record takes several bytes of shape: a damaged count cannot reserve much.
+    // Every record takes several bytes of shape: a damaged count cannot promise much.
     if count > shape.len() {
         return None;
     }
-    let mut records = Vec::with_capacity(count);
     for _ in 0..count {
-        records.push(r.record()?);
+        each(r.at, r.text_at);
+        r.view()?;
     }
-    (r.at == shape.len() && r.text_at == text.len()).then_some(records)
+    (r.at == shape.len() && r.text_at == text.len()).then_some(())
+}
+
+/// The record that starts at these places in a block.
+pub fn record_at(text: &str, shape: &[u8], at: usize, text_at: usize) -> Option<Record> {
+    Reader {
+        shape,
+        at,
+        text,
+        text_at,
+    }
+    .record()
+}
+
+/// A view of the record that starts at these places in a block.
+pub fn view_at<'a>(text: &'a str, shape: &'a [u8], at: usize, text_at: usize) -> Option<View<'a>> {
+    Reader {
+        shape,
+        at,
+        text,
+        text_at,
+    }
+    .view()
 }
 
 fn varint(out: &mut Vec<u8>, mut v: u64) {
@@ -89,7 +140,7 @@ fn kind_of(code: u64) -> Option<Kind> {
 #[derive(Default)]
 struct Writer {
     shape: Vec<u8>,
-    text: Vec<u8>,
+    text: String,
 }
 
 impl Writer {
@@ -99,7 +150,7 @@ impl Writer {
 
     fn s(&mut self, s: &str) {
         self.n(s.len() as u64);
-        self.text.extend_from_slice(s.as_bytes());
+        self.text.push_str(s);
     }
 
     /// None as 0, a string as its length + 1.
@@ -108,7 +159,7 @@ impl Writer {
             None => self.n(0),
             Some(s) => {
                 self.n(s.len() as u64 + 1);
-                self.text.extend_from_slice(s.as_bytes());
+                self.text.push_str(s);
             }
         }
     }
@@ -221,6 +272,71 @@ impl Writer {
     }
 }
 
+/// The fields of a stored record that readers of many records use (the search index,
+/// sorting, de-duplication keys, ids), borrowed from its block: no string is copied.
+#[derive(Clone, Copy, Debug)]
+pub struct View<'a> {
+    pub id: &'a str,
+    pub kind: Kind,
+    pub title: Option<&'a str>,
+    pub date: Option<&'a str>,
+    pub year: Option<i32>,
+    pub container: Option<&'a str>,
+    pub volume: Option<&'a str>,
+    pub issue: Option<&'a str>,
+    pub pages: Option<&'a str>,
+    pub doi: Option<&'a str>,
+    pub citations: Option<u64>,
+    pub pmid: Option<&'a str>,
+    authors: Seq<'a>,
+    keywords: Seq<'a>,
+    sections: Seq<'a>,
+}
+
+/// An author's names, borrowed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct AuthorView<'a> {
+    pub name: &'a str,
+    pub family: Option<&'a str>,
+    pub given: Option<&'a str>,
+}
+
+impl<'a> AuthorView<'a> {
+    pub fn family_or_name(&self) -> &'a str {
+        self.family.unwrap_or(self.name)
+    }
+}
+
+/// Where a list starts in a block, and its length: read again by `View`'s iterators.
+#[derive(Clone, Copy, Debug)]
+struct Seq<'a> {
+    r: Reader<'a>,
+    n: usize,
+}
+
+impl<'a> View<'a> {
+    pub fn authors(&self) -> impl Iterator<Item = AuthorView<'a>> + 'a {
+        let mut r = self.authors.r;
+        (0..self.authors.n).map_while(move |_| r.author_view())
+    }
+
+    pub fn keywords(&self) -> impl Iterator<Item = &'a str> + 'a {
+        let mut r = self.keywords.r;
+        (0..self.keywords.n).map_while(move |_| r.bs())
+    }
+
+    /// The abstract's sections: label and text.
+    pub fn sections(&self) -> impl Iterator<Item = (Option<&'a str>, &'a str)> + 'a {
+        let mut r = self.sections.r;
+        (0..self.sections.n).map_while(move |_| r.section_view())
+    }
+
+    pub fn has_abstract(&self) -> bool {
+        self.sections.n > 0
+    }
+}
+
+#[derive(Clone, Copy, Debug)]
 struct Reader<'a> {
     shape: &'a [u8],
     at: usize,
@@ -228,7 +344,7 @@ struct Reader<'a> {
     text_at: usize,
 }
 
-impl Reader<'_> {
+impl<'a> Reader<'a> {
     fn n(&mut self) -> Option<u64> {
         // Most lengths and counts fit in one byte.
         let first = *self.shape.get(self.at)?;
@@ -264,6 +380,140 @@ impl Reader<'_> {
         let s = self.text.get(self.text_at..end)?;
         self.text_at = end;
         Some(s.to_owned())
+    }
+
+    /// A string borrowed from the text.
+    fn bstr(&mut self, len: usize) -> Option<&'a str> {
+        let end = self.text_at.checked_add(len)?;
+        let s = self.text.get(self.text_at..end)?;
+        self.text_at = end;
+        Some(s)
+    }
+
+    fn bs(&mut self) -> Option<&'a str> {
+        let len = self.len()?;
+        self.bstr(len)
+    }
+
+    fn bos(&mut self) -> Option<Option<&'a str>> {
+        match self.len()? {
+            0 => Some(None),
+            n => self.bstr(n - 1).map(Some),
+        }
+    }
+
+    fn skip_strings(&mut self) -> Option<()> {
+        let n = self.count()?;
+        for _ in 0..n {
+            self.bs()?;
+        }
+        Some(())
+    }
+
+    fn skip_source(&mut self) -> Option<()> {
+        self.bs()?;
+        self.bs()?;
+        self.len().map(drop)
+    }
+
+    fn year(&mut self) -> Option<Option<i32>> {
+        Some(match self.on()? {
+            None => None,
+            Some(z) => {
+                let z = u32::try_from(z).ok()?;
+                Some(((z >> 1) as i32) ^ -((z & 1) as i32))
+            }
+        })
+    }
+
+    fn page_count(&mut self) -> Option<Option<u32>> {
+        Some(match self.on()? {
+            None => None,
+            Some(p) => Some(u32::try_from(p).ok()?),
+        })
+    }
+
+    /// A list whose items `item` reads; the list is kept to be read again (`View`'s iterators).
+    fn seq(&mut self, item: impl Fn(&mut Self) -> Option<()>) -> Option<Seq<'a>> {
+        let n = self.count()?;
+        let start = Seq {
+            r: self.clone(),
+            n,
+        };
+        for _ in 0..n {
+            item(self)?;
+        }
+        Some(start)
+    }
+
+    fn author_view(&mut self) -> Option<AuthorView<'a>> {
+        let name = self.bs()?;
+        let family = self.bos()?;
+        let given = self.bos()?;
+        self.skip_strings()?;
+        Some(AuthorView {
+            name,
+            family,
+            given,
+        })
+    }
+
+    fn section_view(&mut self) -> Option<(Option<&'a str>, &'a str)> {
+        let label = self.bos()?;
+        Some((label, self.bs()?))
+    }
+
+    /// The fields of a record that readers of many records use, borrowed; the record is
+    /// read to its end and checked as `record` checks it (`walk` relies on that).
+    fn view(&mut self) -> Option<View<'a>> {
+        let id = self.bs()?;
+        let kind = kind_of(self.n()?)?;
+        let title = self.bos()?;
+        let authors = self.seq(|r| r.author_view().map(drop))?;
+        let date = self.bos()?;
+        let year = self.year()?;
+        let container = self.bos()?;
+        let volume = self.bos()?;
+        let issue = self.bos()?;
+        let pages = self.bos()?;
+        self.page_count()?;
+        let doi = self.bos()?;
+        self.skip_strings()?; // issn
+        self.skip_strings()?; // isbn
+        let keywords = self.seq(|r| r.bs().map(drop))?;
+        self.skip_strings()?; // subjects
+        let sections = self.seq(|r| r.section_view().map(drop))?;
+        self.bos()?; // paper_type
+        let citations = self.on()?;
+        self.on()?; // views
+        self.skip_strings()?; // related
+        self.skip_source()?;
+        self.bos()?; // publisher
+        self.bos()?; // url
+        let pmid = self.bos()?;
+        self.bos()?; // language
+        self.bos()?; // teaser
+        let n = self.count()?;
+        for _ in 0..n {
+            self.skip_source()?;
+        }
+        Some(View {
+            id,
+            kind,
+            title,
+            date,
+            year,
+            container,
+            volume,
+            issue,
+            pages,
+            doi,
+            citations,
+            pmid,
+            authors,
+            keywords,
+            sections,
+        })
     }
 
     fn s(&mut self) -> Option<String> {
