@@ -10,6 +10,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use litbrowse::abstract_index::AbstractIndex;
 use litbrowse::record::{is_findings_label, Record};
+use litbrowse::store::Records;
 use litbrowse::synth;
 use rayon::prelude::*;
 use std::time::{Duration, Instant};
@@ -102,6 +103,11 @@ fn main() {
             text as f64 / 1e6,
             load_avg()
         );
+        // Stored as the library keeps them; the generated list is freed before the build.
+        let records = {
+            let generated = records;
+            Records::from_records(&generated)
+        };
         let t = Instant::now();
         let cpu = cpu_ms();
         let ix = AbstractIndex::new(&records);

@@ -48,13 +48,13 @@ fn main() {
         }
     };
     let (c1, w1) = (cpu_ms(), w0.elapsed());
-    let lib = library::assemble(vec![(rep, parsed)]);
+    let lib = library::assemble_loaded(vec![(rep, parsed)]);
     let (c2, w2) = (cpu_ms(), w0.elapsed());
     let n = lib.records.len();
     let sum = digest.then(|| {
         let mut h = litbrowse::record::Fnv::default();
-        for r in &lib.records {
-            h.write(serde_json::to_string(r).unwrap_or_default().as_bytes());
+        for r in lib.records.iter() {
+            h.write(serde_json::to_string(&r).unwrap_or_default().as_bytes());
         }
         (h.0, lib.merged, lib.diagnostics.len())
     });

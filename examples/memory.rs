@@ -1,8 +1,11 @@
 //! Where a loaded library's memory goes: resident memory after loading from the parse cache,
 //! after the metadata index and after the abstract index, and the records' own heap per
-//! record. `cargo run --release --example memory -- FILE CACHE_DIR`.
+//! record, stored and (for comparison, the first 10000 decoded) as `Vec<Record>`.
+//! `cargo run --release --example memory -- FILE CACHE_DIR`.
 
 use litbrowse::cache::{Cache, Tracker};
+use litbrowse::record::Record;
+use litbrowse::store::Records;
 fn rss() -> String {
     let s = std::fs::read_to_string("/proc/self/status").unwrap();
     s.lines()
@@ -19,7 +22,7 @@ fn main() {
     let silent = |_| {};
     let (_, rep, parsed) = cache.load(std::path::Path::new(&a[1]), &a[1], &Tracker::new(&silent));
     println!("loaded: {}", rss());
-    let lib = litbrowse::library::assemble(vec![(rep, parsed)]);
+    let lib = litbrowse::library::assemble_loaded(vec![(rep, parsed)]);
     println!("assembled: {}", rss());
     account(&lib.records);
     let n = lib.records.len();
@@ -39,7 +42,33 @@ fn main() {
         ix.heap_bytes() / 1_000_000
     );
 }
-fn account(rs: &[litbrowse::record::Record]) {
+/// The stored records' heap per record; then the first 10000 decoded into a `Vec<Record>`,
+/// accounted as the records were before they were stored, and the same records stored.
+fn account(rs: &Records) {
+    let n = rs.len();
+    println!(
+        "stored: {} B per record ({} records, {} MB)",
+        rs.heap_bytes() / n.max(1),
+        n,
+        rs.heap_bytes() / 1_000_000
+    );
+    let sample: Vec<Record> = (0..n.min(10_000))
+        .map(|i| rs.get(i).expect("a stored record decodes"))
+        .collect();
+    if sample.is_empty() {
+        return;
+    }
+    println!(
+        "first {} stored: {} B per record",
+        sample.len(),
+        Records::from_records(&sample).heap_bytes() / sample.len()
+    );
+    print!("first {} as Vec<Record>: ", sample.len());
+    account_vec(&sample);
+}
+
+/// A `Vec<Record>`'s heap per record: its strings, the buffers of its lists, the struct.
+fn account_vec(rs: &[Record]) {
     let (mut bytes, mut allocs) = (0usize, 0usize);
     let mut s = |x: &String| {
         if x.capacity() > 0 {

@@ -34,7 +34,7 @@ fn main() {
     };
     let silent = |_| {};
     let (_, rep, parsed) = cache.load(&ris, "x", &Tracker::new(&silent));
-    let lib = litbrowse::library::assemble(vec![(rep, parsed)]);
+    let lib = litbrowse::library::assemble_loaded(vec![(rep, parsed)]);
     let records = Arc::new(lib.records);
     let t = Instant::now();
     let index = Index::new(records.clone());

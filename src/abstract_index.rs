@@ -15,8 +15,9 @@
 //! where `gap` is the distance from the previous record minus one and `findings` says the word
 //! occurs in a findings section of that record.
 
-use crate::record::{is_findings_label, Record};
+use crate::record::is_findings_label;
 use crate::search::{for_each_word, is_word_start, matcher};
+use crate::store::Records;
 use fuzzy_matcher::FuzzyMatcher;
 use rayon::prelude::*;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -129,11 +130,16 @@ thread_local! {
     static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::default();
 }
 
-fn index_chunk(records: &[Record], base: u32) -> Chunk<'_> {
-    SCRATCH.with(|s| index_chunk_with(records, base, &mut s.borrow_mut()))
+fn index_chunk(records: &Records, range: std::ops::Range<usize>) -> Chunk<'_> {
+    SCRATCH.with(|s| index_chunk_with(records, range, &mut s.borrow_mut()))
 }
 
-fn index_chunk_with<'a>(records: &'a [Record], base: u32, s: &mut Scratch) -> Chunk<'a> {
+fn index_chunk_with<'a>(
+    records: &'a Records,
+    range: std::ops::Range<usize>,
+    s: &mut Scratch,
+) -> Chunk<'a> {
+    let base = range.start as u32;
     // Words of up to 16 bytes are keyed by their bytes as one integer: no string compares.
     let mut tiny: FxMap<u64, u32> =
         FxMap::with_capacity_and_hasher(s.words_hint, Default::default());
@@ -146,18 +152,18 @@ fn index_chunk_with<'a>(records: &'a [Record], base: u32, s: &mut Scratch) -> Ch
     let occ = &mut s.occ;
     seen.clear();
     occ.clear();
-    for (ri, r) in records.iter().enumerate() {
+    for (ri, r) in range.filter_map(|i| records.view(i)).enumerate() {
         let rec = ri as u32 + 1;
-        for sec in &r.abstract_sections {
-            let findings = u32::from(sec.label.as_deref().is_some_and(is_findings_label));
-            let text = sec.text.as_bytes();
-            for_each_word(&sec.text, |from, to| {
+        for (label, sec_text) in r.sections() {
+            let findings = u32::from(label.is_some_and(is_findings_label));
+            let text = sec_text.as_bytes();
+            for_each_word(sec_text, |from, to| {
                 let b = text[from];
                 let id = if to - from == 1 && b < 0x80 {
                     let slot = &mut single[b as usize];
                     if *slot == u32::MAX {
                         *slot = words.len() as u32;
-                        words.push(&sec.text[from..to]);
+                        words.push(&sec_text[from..to]);
                         seen.push((0, 0));
                     }
                     *slot
@@ -169,10 +175,10 @@ fn index_chunk_with<'a>(records: &'a [Record], base: u32, s: &mut Scratch) -> Ch
                     } else if to - from <= 16 {
                         *short.entry(pack(text, from, to)).or_insert(next)
                     } else {
-                        *map.entry(&sec.text[from..to]).or_insert(next)
+                        *map.entry(&sec_text[from..to]).or_insert(next)
                     };
                     if id == next {
-                        words.push(&sec.text[from..to]);
+                        words.push(&sec_text[from..to]);
                         seen.push((0, 0));
                     }
                     id
@@ -231,11 +237,11 @@ fn index_chunk_with<'a>(records: &'a [Record], base: u32, s: &mut Scratch) -> Ch
 }
 
 impl AbstractIndex {
-    pub fn new(records: &[Record]) -> AbstractIndex {
-        let chunks: Vec<Chunk> = records
-            .par_chunks(CHUNK_RECORDS)
-            .enumerate()
-            .map(|(i, rs)| index_chunk(rs, (i * CHUNK_RECORDS) as u32))
+    pub fn new(records: &Records) -> AbstractIndex {
+        let n = records.len();
+        let chunks: Vec<Chunk> = (0..n.div_ceil(CHUNK_RECORDS))
+            .into_par_iter()
+            .map(|k| index_chunk(records, k * CHUNK_RECORDS..((k + 1) * CHUNK_RECORDS).min(n)))
             .collect();
 
         // The global vocabulary, and each chunk's words in it.
@@ -711,6 +717,7 @@ fn ascii_word_matches(word: &[u8], pattern: &[char], case_sensitive: bool) -> bo
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::record::Record;
     use crate::record::{Section, Source};
     use crate::search::is_word_start;
 
@@ -807,7 +814,7 @@ mod tests {
             record(&[(None, "评估同伴支持的效果")]),
             record(&[(None, "co-production; x-ray")]),
         ];
-        let ix = AbstractIndex::new(&rs);
+        let ix = AbstractIndex::new(&Records::from_records(&rs));
         assert_eq!(find(&ix, "hope"), [0]);
         assert_eq!(find(&ix, "reper"), [2]);
         assert_eq!(find(&ix, "repper"), [2]);
@@ -815,7 +822,7 @@ mod tests {
         assert_eq!(find(&ix, "Rep"), [2]);
         assert!(ix.search("Rep", true, false, None, &never).unwrap()[0].1 > 0);
         let lower = vec![record(&[(None, "repper")])];
-        let lix = AbstractIndex::new(&lower);
+        let lix = AbstractIndex::new(&Records::from_records(&lower));
         assert_eq!(find(&lix, "Rep"), Vec::<u32>::new());
         assert_eq!(find(&lix, "rep"), [0]);
         // Initials of separate words do not match: "how peer" is two words.
@@ -855,7 +862,7 @@ mod tests {
             (None, "hxoxpxe hope"),
             (Some("Results"), "hopeless"),
         ])];
-        let ix = AbstractIndex::new(&rs);
+        let ix = AbstractIndex::new(&Records::from_records(&rs));
         let m = matcher();
         let best = [
             m.fuzzy_match("hxoxpxe", "hope").unwrap(),
@@ -891,7 +898,7 @@ mod tests {
             // The same word in both kinds of section of one record.
             record(&[(Some("Methods"), "lonely"), (Some("Results"), "lonely")]),
         ];
-        let ix = AbstractIndex::new(&rs);
+        let ix = AbstractIndex::new(&Records::from_records(&rs));
         let fi = ix.search("lone", false, true, None, &never).unwrap();
         assert_eq!(ids(&fi), [1, 3, 4]);
         assert_eq!(fi, naive(&rs, "lone", false, true, None));
@@ -917,7 +924,7 @@ mod tests {
                 )])
             })
             .collect();
-        let ix = AbstractIndex::new(&rs);
+        let ix = AbstractIndex::new(&Records::from_records(&rs));
         let all = ix.search("rand", false, false, None, &never).unwrap();
         assert_eq!(all.len(), 100);
         let within: Vec<u32> = (0..300).filter(|i| i % 2 == 0).collect();
@@ -951,7 +958,7 @@ mod tests {
                 record(&[(label, text)])
             })
             .collect();
-        let ix = AbstractIndex::new(&rs);
+        let ix = AbstractIndex::new(&Records::from_records(&rs));
         for (needle, fi) in [("sup", false), ("sup", true), ("peer", false), ("a", false)] {
             assert_eq!(
                 ix.search(needle, false, fi, None, &never).unwrap(),
@@ -966,7 +973,7 @@ mod tests {
         let rs: Vec<Record> = (0..20_000)
             .map(|i| record(&[(None, &format!("word{i} wording"))]))
             .collect();
-        let ix = AbstractIndex::new(&rs);
+        let ix = AbstractIndex::new(&Records::from_records(&rs));
         assert!(ix.search("wo", false, false, None, &|| true).is_none());
         let calls = std::sync::atomic::AtomicUsize::new(0);
         let later = || calls.fetch_add(1, Ordering::Relaxed) > 3;
@@ -982,7 +989,7 @@ mod tests {
         let rs: Vec<Record> = (0..1000)
             .map(|i| record(&[(None, &format!("alpha beta {i}"))]))
             .collect();
-        let ix = AbstractIndex::new(&rs);
+        let ix = AbstractIndex::new(&Records::from_records(&rs));
         assert!(ix.heap_bytes() >= ix.posting_bytes());
         // "alpha", "beta" and " " are in every record: one byte a posting.
         assert!(ix.posting_bytes() >= 3000 && ix.posting_bytes() < 3000 + 2000 * 2);
@@ -1009,7 +1016,7 @@ mod tests {
                     record(&secs)
                 })
                 .collect();
-            let ix = AbstractIndex::new(&rs);
+            let ix = AbstractIndex::new(&Records::from_records(&rs));
             let within: Vec<u32> = (0..rs.len() as u32).filter(|i| within_mask & (1 << i) != 0).collect();
             for w in [None, Some(within.as_slice())] {
                 proptest::prop_assert_eq!(

@@ -6,6 +6,7 @@ use crate::export::ExportFormat;
 use crate::query::{self, Query, QueryError};
 use crate::record::Record;
 use crate::search::{Index, Outcome, Request};
+use crate::store::Records;
 use crate::ui;
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -119,7 +120,7 @@ pub enum Effect {
 }
 
 pub struct State {
-    pub records: Arc<Vec<Record>>,
+    pub records: Arc<Records>,
     pub index: Arc<Index>,
     /// Record index by id, for related papers.
     pub by_id: IdTable,
@@ -161,7 +162,8 @@ pub struct State {
 }
 
 impl State {
-    pub fn new(records: Vec<Record>, width: u16, height: u16) -> State {
+    pub fn new(records: impl Into<Records>, width: u16, height: u16) -> State {
+        let records: Records = records.into();
         let sync = records.len() < SYNC_LIMIT;
         let records = Arc::new(records);
         let index = Arc::new(Index::new(records.clone()));
@@ -200,7 +202,7 @@ impl State {
     }
 
     /// The selected record's index in `records` and the record.
-    pub fn selected_record(&self) -> Option<(u32, &Record)> {
+    pub fn selected_record(&self) -> Option<(u32, Record)> {
         let i = *self.view.get(self.selected?)?;
         Some((i, self.records.get(i as usize)?))
     }
@@ -460,7 +462,7 @@ impl State {
     }
 
     /// Records an export or copy acts on: the marked ones, or the filtered set.
-    fn chosen(&self) -> Vec<&Record> {
+    fn chosen(&self) -> Vec<Record> {
         let ids: Vec<u32> = if self.marks.is_empty() {
             self.view.clone()
         } else {
@@ -527,7 +529,7 @@ impl State {
     }
 }
 
-fn by_id(records: &[Record]) -> IdTable {
+fn by_id(records: &Records) -> IdTable {
     IdTable::new(records)
 }
 
@@ -539,26 +541,25 @@ pub struct IdTable {
 }
 
 impl IdTable {
-    fn new(records: &[Record]) -> IdTable {
+    fn new(records: &Records) -> IdTable {
         use rayon::prelude::*;
-        let mut entries: Vec<(u64, u32)> = records
-            .par_iter()
-            .enumerate()
-            .map(|(i, r)| (id_hash(&r.id), i as u32))
+        let mut entries: Vec<(u64, u32)> = (0..records.len())
+            .into_par_iter()
+            .filter_map(|i| Some((id_hash(records.view(i)?.id), i as u32)))
             .collect();
         entries.par_sort_unstable();
         IdTable { entries }
     }
 
     /// The record with this id.
-    pub fn get(&self, records: &[Record], id: &str) -> Option<u32> {
+    pub fn get(&self, records: &Records, id: &str) -> Option<u32> {
         let h = id_hash(id);
         let from = self.entries.partition_point(|e| e.0 < h);
         self.entries[from..]
             .iter()
             .take_while(|e| e.0 == h)
             .map(|e| e.1)
-            .find(|&i| records.get(i as usize).is_some_and(|r| r.id == id))
+            .find(|&i| records.view(i as usize).is_some_and(|r| r.id == id))
     }
 }
 
@@ -787,7 +788,7 @@ pub fn update(s: &mut State, action: Action) -> Vec<Effect> {
         Action::CopyCitation => match s.selected_record() {
             Some((_, r)) => {
                 return vec![Effect::Copy {
-                    text: citation(r),
+                    text: citation(&r),
                     what: "citation".into(),
                 }]
             }
@@ -830,7 +831,7 @@ pub fn update(s: &mut State, action: Action) -> Vec<Effect> {
                 return vec![Effect::Write {
                     path: format!("litbrowse-export.{}", f.extension()),
                     summary: format!("{} {what} record(s) as {}", chosen.len(), format_name(f)),
-                    contents: crate::export::export(f, &chosen),
+                    contents: crate::export::export(f, &chosen.iter().collect::<Vec<_>>()),
                 }];
             }
         }

@@ -12,8 +12,9 @@ pub mod codec;
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::formats::{self, Format, Parsed};
-use crate::library::{self, SourceReport};
-use crate::record::{Fnv, Record};
+use crate::library::{self, Loaded, SourceReport};
+use crate::record::Fnv;
+use crate::store::Records;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::fs::File;
@@ -26,10 +27,7 @@ use std::time::{Duration, Instant, UNIX_EPOCH};
 pub const MIN_BYTES: u64 = 1 << 20;
 /// Changed whenever a cached entry would read back differently: the chunk layout (`codec`),
 /// or what `prepare` and `library::distinct` compute (ids, de-duplication keys).
-const MAGIC: &[u8; 8] = b"LBCACHE3";
-/// Records per independently decoded chunk: small enough that the chunks in memory at once
-/// (two per thread being decoded, as many being read) add little to a warm start's peak.
-const CHUNK_RECORDS: usize = 2048;
+const MAGIC: &[u8; 8] = b"LBCACHE5";
 /// Size of one piece of a large file handed to a parser thread (two per thread being parsed,
 /// as many being read).
 const PIECE_BYTES: usize = 4 << 20;
@@ -219,7 +217,7 @@ impl Cache {
         path: &Path,
         shown: &str,
         tracker: &Tracker,
-    ) -> (Outcome, SourceReport, Parsed) {
+    ) -> (Outcome, SourceReport, Loaded) {
         let Some(key) = key_of(path, shown).filter(|k| k.size >= self.min_bytes) else {
             let (rep, parsed) = read_and_parse(path, shown, tracker);
             return (Outcome::Parsed, rep, parsed);
@@ -248,7 +246,7 @@ impl Cache {
 }
 
 /// The per-file step of `library::load`: from the cache when possible, else parsed.
-pub fn load_or_parse(path: &Path, shown: &str, tracker: &Tracker) -> (SourceReport, Parsed) {
+pub fn load_or_parse(path: &Path, shown: &str, tracker: &Tracker) -> (SourceReport, Loaded) {
     let result = match Cache::from_env() {
         Some(cache) => {
             let (_, rep, parsed) = cache.load(path, shown, tracker);
@@ -296,16 +294,11 @@ fn read_blob(f: &mut impl Read, limit: u64, buf: &mut Vec<u8>) -> Option<u64> {
     (buf.len() as u64 == len).then_some(sum)
 }
 
-/// The next `n` blobs (fewer at the end), in buffers from `pool`.
-fn read_blobs(
-    f: &mut impl Read,
-    limit: u64,
-    n: usize,
-    pool: &mut Vec<Vec<u8>>,
-) -> Option<Vec<(u64, Vec<u8>)>> {
+/// The next `n` blobs (fewer at the end).
+fn read_blobs(f: &mut impl Read, limit: u64, n: usize) -> Option<Vec<(u64, Vec<u8>)>> {
     (0..n)
         .map(|_| {
-            let mut buf = pool.pop().unwrap_or_default();
+            let mut buf = Vec::new();
             let sum = read_blob(f, limit, &mut buf)?;
             Some((sum, buf))
         })
@@ -336,7 +329,7 @@ fn checksum(bytes: &[u8]) -> u64 {
     h
 }
 
-fn read_entry(entry: &Path, key: &Key, tracker: &Tracker) -> Option<(SourceReport, Parsed)> {
+fn read_entry(entry: &Path, key: &Key, tracker: &Tracker) -> Option<(SourceReport, Loaded)> {
     let file = File::open(entry).ok()?;
     let total = file.metadata().ok()?.len();
     let mut f = std::io::BufReader::with_capacity(1 << 20, file);
@@ -354,45 +347,51 @@ fn read_entry(entry: &Path, key: &Key, tracker: &Tracker) -> Option<(SourceRepor
     if &header.key != key {
         return None;
     }
-    let mut records: Vec<Record> = Vec::with_capacity(header.records.min(total as usize));
+    let mut records = Records::new();
     let mut left = header.chunks;
-    // Decode a few chunks at a time in parallel, holding only those few in memory; the next
-    // few are read, and the last ones decoded moved into place, meanwhile.
+    // Blocks are checked a few at a time in parallel, holding only those few beside the
+    // records; the next few are read, and the last ones checked added, meanwhile. A block is
+    // kept as read (its buffer becomes the block's text): no record is decoded.
     let batch = rayon::current_num_threads().max(1) * 2;
-    let mut pool = Vec::new();
-    let mut blobs = read_blobs(&mut f, total, batch.min(left), &mut pool)?;
+    let mut blobs = read_blobs(&mut f, total, batch.min(left))?;
     left -= blobs.len();
-    let mut decoded: Vec<Vec<Record>> = Vec::new();
+    let mut checked: Vec<Records> = Vec::new();
     while !blobs.is_empty() {
+        let bytes: u64 = blobs.iter().map(|(_, b)| b.len() as u64).sum();
         let (next, now) = rayon::join(
             || {
-                records.extend(decoded.drain(..).flatten());
-                read_blobs(&mut f, total, batch.min(left), &mut pool)
+                for c in checked.drain(..) {
+                    records.append(c);
+                }
+                read_blobs(&mut f, total, batch.min(left))
             },
             || {
-                blobs
-                    .par_iter()
+                std::mem::take(&mut blobs)
+                    .into_par_iter()
                     .map(|(sum, b)| {
-                        if *sum != checksum(b) {
+                        if sum != checksum(&b) {
                             return None;
                         }
-                        codec::decode(b)
+                        let (text, shape, count) = codec::unframe(b)?;
+                        let mut block = Records::new();
+                        block.push_block(text, shape, count)?;
+                        Some(block)
                     })
-                    .collect::<Option<Vec<Vec<Record>>>>()
+                    .collect::<Option<Vec<Records>>>()
             },
         );
-        decoded = now?;
-        let bytes: u64 = blobs.iter().map(|(_, b)| b.len() as u64).sum();
-        let n: usize = decoded.iter().map(Vec::len).sum();
+        checked = now?;
+        let n: usize = checked.iter().map(Records::len).sum();
         tracker.advance(
             (u128::from(bytes) * u128::from(key.size) / u128::from(total.max(1))) as u64,
             n,
         );
-        pool.extend(blobs.drain(..).map(|(_, b)| b));
         blobs = next?;
         left -= blobs.len();
     }
-    records.extend(decoded.into_iter().flatten());
+    for c in checked {
+        records.append(c);
+    }
     if records.len() != header.records {
         return None;
     }
@@ -413,13 +412,13 @@ fn read_entry(entry: &Path, key: &Key, tracker: &Tracker) -> Option<(SourceRepor
     let format = header
         .format
         .and_then(|name| Format::ALL.into_iter().find(|f| f.name() == name));
-    let parsed = Parsed {
+    let loaded = Loaded {
         records,
         diagnostics,
     };
-    let mut rep = report(&key.shown, format, &parsed);
+    let mut rep = report(&key.shown, format, &loaded);
     rep.distinct = header.distinct;
-    Some((rep, parsed))
+    Some((rep, loaded))
 }
 
 fn write_entry(
@@ -427,13 +426,13 @@ fn write_entry(
     entry: &Path,
     key: &Key,
     rep: &SourceReport,
-    parsed: &Parsed,
+    parsed: &Loaded,
 ) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)?;
     let tmp = entry.with_extension(format!("tmp{}", std::process::id()));
     let result = (|| {
         let mut w = BufWriter::with_capacity(1 << 20, File::create(&tmp)?);
-        let chunks: Vec<&[Record]> = parsed.records.chunks(CHUNK_RECORDS).collect();
+        let blocks: Vec<(&str, &[u8], usize)> = parsed.records.blocks().collect();
         let header = Header {
             key: key.clone(),
             format: rep.format.map(str::to_string),
@@ -450,7 +449,7 @@ fn write_entry(
                     )
                 })
                 .collect(),
-            chunks: chunks.len(),
+            chunks: blocks.len(),
             distinct: rep.distinct,
         };
         let bad = |e: postcard::Error| std::io::Error::other(e.to_string());
@@ -458,8 +457,11 @@ fn write_entry(
         let head = postcard::to_allocvec(&header).map_err(bad)?;
         write_blob(&mut w, &head)?;
         let batch = rayon::current_num_threads().max(1) * 2;
-        for group in chunks.chunks(batch) {
-            let blobs: Vec<Vec<u8>> = group.par_iter().map(|c| codec::encode(c)).collect();
+        for group in blocks.chunks(batch) {
+            let blobs: Vec<Vec<u8>> = group
+                .par_iter()
+                .map(|&(text, shape, count)| codec::frame(text, shape, count))
+                .collect();
             for b in blobs {
                 write_blob(&mut w, &b)?;
             }
@@ -475,7 +477,7 @@ fn write_entry(
     result
 }
 
-fn report(path: &str, format: Option<Format>, parsed: &Parsed) -> SourceReport {
+fn report(path: &str, format: Option<Format>, parsed: &Loaded) -> SourceReport {
     let errors = parsed
         .diagnostics
         .iter()
@@ -491,9 +493,9 @@ fn report(path: &str, format: Option<Format>, parsed: &Parsed) -> SourceReport {
     }
 }
 
-fn cannot_read(shown: &str, e: std::io::Error) -> (SourceReport, Parsed) {
-    let parsed = Parsed {
-        records: Vec::new(),
+fn cannot_read(shown: &str, e: std::io::Error) -> (SourceReport, Loaded) {
+    let parsed = Loaded {
+        records: Records::new(),
         diagnostics: vec![Diagnostic::error(shown, 0, format!("cannot read: {e}"))],
     };
     (report(shown, None, &parsed), parsed)
@@ -501,7 +503,7 @@ fn cannot_read(shown: &str, e: std::io::Error) -> (SourceReport, Parsed) {
 
 /// Reads and parses one file. A large RIS or MEDLINE file is read in pieces that end at a
 /// record boundary and parsed in parallel; anything else is read whole and parsed at once.
-pub fn read_and_parse(path: &Path, shown: &str, tracker: &Tracker) -> (SourceReport, Parsed) {
+pub fn read_and_parse(path: &Path, shown: &str, tracker: &Tracker) -> (SourceReport, Loaded) {
     read_in_pieces(path, shown, tracker, PIECE_BYTES)
 }
 
@@ -510,7 +512,7 @@ fn read_in_pieces(
     shown: &str,
     tracker: &Tracker,
     piece_bytes: usize,
-) -> (SourceReport, Parsed) {
+) -> (SourceReport, Loaded) {
     let mut file = match File::open(path) {
         Ok(f) => f,
         Err(e) => return cannot_read(shown, e),
@@ -534,10 +536,9 @@ fn read_in_pieces(
         library::prepare(&mut result.1.records);
         result.0.distinct = library::distinct(&result.1.records);
         tracker.advance(head.len() as u64, result.1.records.len());
-        return result;
+        return library::stored(result);
     };
     let threads = rayon::current_num_threads().max(1);
-    let size = file.metadata().map_or(0, |m| m.len());
     let mut pieces = Pieces {
         file,
         format,
@@ -548,7 +549,7 @@ fn read_in_pieces(
         first: true,
         pool: Vec::new(),
     };
-    let mut out = Parsed::default();
+    let mut out = Loaded::default();
     let mut check = library::Distinct::default();
     let mut batch = match pieces.next(threads * 2) {
         Ok(b) => b,
@@ -560,7 +561,7 @@ fn read_in_pieces(
     while !batch.is_empty() {
         let (next, now) = rayon::join(
             || {
-                gather(&mut out, &mut check, &mut parsed, size);
+                gather(&mut out, &mut check, &mut parsed);
                 pieces.next(threads * 2)
             },
             || {
@@ -575,10 +576,14 @@ fn read_in_pieces(
                             piece.first,
                         );
                         tracker.advance(piece.bytes.len() as u64, p.records.len());
+                        // Stored here, on the parsing thread: the piece's records are freed
+                        // while hot, and a library never holds its records twice.
+                        let mut records = Records::new();
+                        records.push(&p.records);
                         ParsedPiece {
                             keys: library::Distinct::keys(&p.records),
-                            parsed: p,
-                            bytes: piece.bytes.len() as u64,
+                            records,
+                            diagnostics: p.diagnostics,
                         }
                     })
                     .collect::<Vec<_>>()
@@ -591,7 +596,7 @@ fn read_in_pieces(
             Err(e) => return cannot_read(shown, e),
         };
     }
-    gather(&mut out, &mut check, &mut parsed, size);
+    gather(&mut out, &mut check, &mut parsed);
     let mut rep = report(shown, Some(format), &out);
     rep.distinct = check.holds();
     (rep, out)
@@ -605,32 +610,17 @@ struct Piece {
 }
 
 struct ParsedPiece {
-    parsed: Parsed,
+    records: Records,
+    diagnostics: Vec<Diagnostic>,
     keys: Vec<library::DistinctKeys>,
-    bytes: u64,
 }
 
 /// Moves parsed pieces' records and diagnostics into `out`, in order.
-fn gather(
-    out: &mut Parsed,
-    check: &mut library::Distinct,
-    parsed: &mut Vec<ParsedPiece>,
-    size: u64,
-) {
-    if out.records.capacity() == 0 && !parsed.is_empty() {
-        // Room for the whole file, estimated from the first batch, so the list of records
-        // is not copied as it grows (at 1M records each copy is 600 MB); capacity that is
-        // never filled is never touched, so costs no memory.
-        let n: usize = parsed.iter().map(|p| p.parsed.records.len()).sum();
-        let bytes: u64 = parsed.iter().map(|p| p.bytes).sum();
-        let estimate = u128::from(size) * n as u128 / u128::from(bytes.max(1));
-        out.records
-            .reserve((estimate as usize).saturating_add(estimate as usize / 8 + 64));
-    }
-    for mut p in parsed.drain(..) {
+fn gather(out: &mut Loaded, check: &mut library::Distinct, parsed: &mut Vec<ParsedPiece>) {
+    for p in parsed.drain(..) {
         check.add(&p.keys);
-        out.records.append(&mut p.parsed.records);
-        for d in p.parsed.diagnostics {
+        out.records.append(p.records);
+        for d in p.diagnostics {
             // A whole-file message from every piece is said once.
             if d.line > 0 || !out.diagnostics.contains(&d) {
                 out.diagnostics.push(d);
@@ -775,6 +765,7 @@ fn parse_piece(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::record::Record;
     use crate::synth;
 
     fn silent() -> Tracker<'static> {
@@ -808,8 +799,8 @@ mod tests {
     fn entry_round_trip_keeps_every_field() {
         let dir = tempfile::tempdir().unwrap();
         let records: Vec<Record> = (0..40_000).map(|i| synth::record(9, i)).collect();
-        let parsed = Parsed {
-            records,
+        let parsed = Loaded {
+            records: Records::from_records(&records),
             diagnostics: vec![
                 Diagnostic::warning("lib.ris", 12, "a warning"),
                 Diagnostic::error("lib.ris", 0, "an error"),
@@ -902,7 +893,7 @@ mod tests {
             let (outcome, rep, parsed) = cache.load(&file, name, &silent());
             assert_eq!(outcome, Outcome::Hit);
             assert_eq!(rep.distinct, distinct, "{name}");
-            let hit = library::assemble(vec![(rep, parsed)]);
+            let hit = library::assemble_loaded(vec![(rep, parsed)]);
             assert_eq!(hit.records, fresh.records, "{name}");
             assert_eq!(hit.merged, fresh.merged, "{name}");
             assert_eq!(hit.reports.len(), 1);

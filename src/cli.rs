@@ -106,13 +106,15 @@ pub fn run(cli: Cli) -> Result<Status> {
                 let order = select(&mut lib, query.as_deref(), sort, reverse)?;
                 let mut out = std::io::BufWriter::new(std::io::stdout().lock());
                 if json {
-                    let records: Vec<&Record> =
-                        order.iter().map(|&i| &lib.records[i as usize]).collect();
+                    let records: Vec<Record> = order
+                        .iter()
+                        .filter_map(|&i| lib.records.get(i as usize))
+                        .collect();
                     serde_json::to_writer_pretty(&mut out, &records)?;
                     writeln!(out)?;
                 } else {
-                    for &i in &order {
-                        writeln!(out, "{}", list_line(&lib.records[i as usize]))?;
+                    for r in order.iter().filter_map(|&i| lib.records.get(i as usize)) {
+                        writeln!(out, "{}", list_line(&r))?;
                     }
                 }
                 out.flush().or_else(ignore_broken_pipe)?;
@@ -132,10 +134,10 @@ pub fn run(cli: Cli) -> Result<Status> {
             };
             let mut out = std::io::stdout().lock();
             if json {
-                serde_json::to_writer_pretty(&mut out, record)?;
+                serde_json::to_writer_pretty(&mut out, &record)?;
                 writeln!(out)?;
             } else {
-                write!(out, "{}", show_text(record, &lib, terminal_width()))?;
+                write!(out, "{}", show_text(&record, &lib, terminal_width()))?;
             }
             Ok(0)
         }
@@ -153,8 +155,11 @@ pub fn run(cli: Cli) -> Result<Status> {
         }) => {
             let mut lib = load_reporting(&paths);
             let order = select(&mut lib, query.as_deref(), SortKey::Year, false)?;
-            let records: Vec<&Record> = order.iter().map(|&i| &lib.records[i as usize]).collect();
-            let text = crate::export::export(format, &records);
+            let records: Vec<Record> = order
+                .iter()
+                .filter_map(|&i| lib.records.get(i as usize))
+                .collect();
+            let text = crate::export::export(format, &records.iter().collect::<Vec<_>>());
             match output {
                 Some(path) => {
                     std::fs::write(&path, text)
@@ -229,7 +234,7 @@ fn list_query(paths: &[String], q: &crate::query::Query, reverse: bool) -> Resul
     print(
         &mut order
             .iter()
-            .map(|&i| list_line(&records[i as usize]).into()),
+            .map(|&i| list_line(&records.get(i as usize).unwrap_or_default()).into()),
     )?;
     if let Some((cache, key)) = &stored {
         // What the browser builds for a library this size, stored for the next start.
@@ -288,19 +293,25 @@ pub fn select(
     Ok(order)
 }
 
-fn find<'a>(lib: &'a Library, id: &str) -> Option<&'a Record> {
+fn find(lib: &Library, id: &str) -> Option<Record> {
     let lower = id.to_lowercase();
     let bare = crate::record::bare_doi(id).map(|d| format!("doi:{}", d.to_lowercase()));
-    lib.records
-        .iter()
-        .find(|r| r.id == id || Some(&r.id) == bare.as_ref() || r.id == lower)
+    let at = lib
+        .records
+        .views()
+        .position(|r| r.id == id || Some(r.id) == bare.as_deref() || r.id == lower)
         .or_else(|| {
-            let mut m = lib.records.iter().filter(|r| r.id.starts_with(id));
+            let mut m = lib
+                .records
+                .views()
+                .enumerate()
+                .filter(|(_, r)| r.id.starts_with(id));
             match (m.next(), m.next()) {
-                (Some(r), None) => Some(r),
+                (Some((i, _)), None) => Some(i),
                 _ => None,
             }
-        })
+        })?;
+    lib.records.get(at)
 }
 
 fn terminal_width() -> usize {
@@ -458,9 +469,9 @@ pub fn show_text(r: &Record, lib: &Library, width: usize) -> String {
     if !r.related.is_empty() {
         o.push_str("\nRelated papers\n");
         for (n, id) in r.related.iter().enumerate() {
-            match lib.records.iter().find(|x| &x.id == id) {
+            match lib.index_of(id).and_then(|j| lib.records.get(j)) {
                 Some(x) => o.push_str(&wrap(
-                    &format!("[{}] {}  ({})", n + 1, sanitize(&list_line(x)), x.id),
+                    &format!("[{}] {}  ({})", n + 1, sanitize(&list_line(&x)), x.id),
                     width,
                     "  ",
                 )),

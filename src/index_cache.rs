@@ -10,8 +10,10 @@
 //! anything wrong is a miss, and the command falls back to loading the library.
 
 use crate::cache::Cache;
-use crate::record::{Fnv, Record};
+use crate::record::Fnv;
 use crate::search::Index;
+use crate::store::Records;
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::fs::File;
 use std::hash::BuildHasher;
@@ -140,19 +142,34 @@ pub fn store(
     cache: &Cache,
     key: &Key,
     errors: &str,
-    records: &[Record],
+    records: &Records,
     index: &Index,
 ) -> std::io::Result<()> {
     if key.bytes() < cache.min_bytes || Key::of(&key.inputs).as_ref() != Some(key) {
         return Ok(());
     }
     let stem = key.stem();
-    let mut lines = String::new();
-    let mut ends = Vec::with_capacity(records.len() + 1);
+    // Records decoded and their lines written a slice at a time on every core.
+    const SLICE: usize = 8192;
+    let n = records.len();
+    let parts: Vec<(String, Vec<u64>)> = (0..n.div_ceil(SLICE))
+        .into_par_iter()
+        .map(|k| {
+            let (mut text, mut lens) = (String::new(), Vec::new());
+            for i in k * SLICE..((k + 1) * SLICE).min(n) {
+                text.push_str(&crate::cli::list_line(&records.get(i).unwrap_or_default()));
+                lens.push(text.len() as u64);
+            }
+            (text, lens)
+        })
+        .collect();
+    let mut lines = String::with_capacity(parts.iter().map(|p| p.0.len()).sum());
+    let mut ends = Vec::with_capacity(n + 1);
     ends.push(0u64);
-    for r in records {
-        lines.push_str(&crate::cli::list_line(r));
-        ends.push(lines.len() as u64);
+    for (text, lens) in parts {
+        let base = lines.len() as u64;
+        ends.extend(lens.iter().map(|l| base + l));
+        lines.push_str(&text);
     }
     write_atomically(&cache.dir, &format!("{stem}.lbi"), MAGIC, key, |w| {
         w.put_str(errors)?;
@@ -325,13 +342,15 @@ impl Reader {
 mod tests {
     use super::*;
     use crate::query::parse;
+    use crate::record::Record;
     use std::sync::Arc;
 
     /// A library of synthetic records (with the seeds' records, for non-ASCII and CJK text)
     /// written to a file, so that the key has something to describe.
-    fn library(dir: &Path) -> (Vec<String>, Vec<Record>) {
-        let mut records: Vec<Record> = (0..3000).map(|i| crate::synth::record(7, i)).collect();
-        records.extend(crate::library::builtin().records);
+    fn library(dir: &Path) -> (Vec<String>, Records) {
+        let records: Vec<Record> = (0..3000).map(|i| crate::synth::record(7, i)).collect();
+        let mut records = Records::from_records(&records);
+        records.append(crate::library::builtin().records);
         let file = dir.join("lib.ris");
         std::fs::write(&file, "TY  - JOUR\nER  - \n").unwrap();
         (vec![file.display().to_string()], records)
@@ -387,7 +406,7 @@ mod tests {
         assert_eq!(entry.len(), records.len());
         assert_eq!(entry.errors, "one error\n");
         for (i, r) in records.iter().enumerate() {
-            assert_eq!(entry.line(i as u32), crate::cli::list_line(r));
+            assert_eq!(entry.line(i as u32), crate::cli::list_line(&r));
         }
         let mut found = 0;
         for q in QUERIES {

@@ -32,7 +32,9 @@ pub fn run_browser(
 /// (scores, hits, rankings) and frees them; returned, they came back as fresh pages, and on a
 /// virtual machine the first touch of fresh memory cost more than the pass itself (`ab:r`
 /// 250 ms the first time, 45 ms with the memory reused; `examples/passes.rs`). Harmless when
-/// mimalloc is not the allocator (tests): it only sets an option.
+/// mimalloc is not the allocator (tests): it only sets an option. The browser calls it once its
+/// indexes are built: before, returning memory keeps the load's passing buffers out of the
+/// peak.
 pub fn keep_freed_memory() {
     /// `mi_option_purge_delay` in mimalloc.h (v2 and v3); not among libmimalloc-sys' names.
     const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;

@@ -4,6 +4,7 @@
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::formats::{self, Format, Parsed};
 use crate::record::{Record, Source};
+use crate::store::{Records, View};
 use std::collections::HashMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -40,7 +41,7 @@ pub struct SourceReport {
 
 #[derive(Debug, Default)]
 pub struct Library {
-    pub records: Vec<Record>,
+    pub records: Records,
     pub reports: Vec<SourceReport>,
     pub diagnostics: Vec<Diagnostic>,
     /// Records merged into another because they were the same paper.
@@ -55,8 +56,25 @@ impl Library {
     }
 
     pub fn index_of(&self, id: &str) -> Option<usize> {
-        self.records.iter().position(|r| r.id == id)
+        self.records.views().position(|r| r.id == id)
     }
+}
+
+/// A source's records, prepared and stored, with what was said while reading them.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    pub records: Records,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Prepares parsed records (`prepare`) and stores them.
+pub fn stored((rep, mut parsed): (SourceReport, Parsed)) -> (SourceReport, Loaded) {
+    prepare(&mut parsed.records);
+    let loaded = Loaded {
+        records: Records::from_records(&parsed.records),
+        diagnostics: parsed.diagnostics,
+    };
+    (rep, loaded)
 }
 
 /// Loads the built-in seed library.
@@ -90,7 +108,7 @@ pub fn load_with_progress(
         if input == "-" {
             let mut bytes = Vec::new();
             match std::io::stdin().read_to_end(&mut bytes) {
-                Ok(_) => parsed.push(parse_bytes("<stdin>", &bytes)),
+                Ok(_) => parsed.push(stored(parse_bytes("<stdin>", &bytes))),
                 Err(e) => early.push(Diagnostic::error("<stdin>", 0, format!("cannot read: {e}"))),
             }
             continue;
@@ -103,7 +121,7 @@ pub fn load_with_progress(
             .map(|m| m.len())
             .sum();
         tracker.add_total(files.len(), bytes);
-        let loaded: Vec<(SourceReport, Parsed)> = {
+        let loaded: Vec<(SourceReport, Loaded)> = {
             use rayon::prelude::*;
             files
                 .par_iter()
@@ -116,7 +134,7 @@ pub fn load_with_progress(
             parsed.extend(loaded);
         }
     }
-    let mut lib = assemble(parsed);
+    let mut lib = assemble_loaded(parsed);
     early.append(&mut lib.diagnostics);
     lib.diagnostics = early;
     lib
@@ -124,7 +142,7 @@ pub fn load_with_progress(
 
 /// In a folder, a file that is not bibliographic (a README, say) is skipped with a warning;
 /// named on the command line, it stays an error.
-fn skip_unrecognised((mut rep, mut parsed): (SourceReport, Parsed)) -> (SourceReport, Parsed) {
+fn skip_unrecognised((mut rep, mut parsed): (SourceReport, Loaded)) -> (SourceReport, Loaded) {
     if rep.format.is_none() {
         for d in &mut parsed.diagnostics {
             if d.severity == Severity::Error && d.message.starts_with("unrecognised format") {
@@ -279,6 +297,11 @@ fn bytecount_newlines(b: &[u8]) -> usize {
 
 /// Puts parsed sources together: ids, source lists, de-duplication.
 pub fn assemble(parsed: Vec<(SourceReport, Parsed)>) -> Library {
+    assemble_loaded(parsed.into_iter().map(stored).collect())
+}
+
+/// `assemble` for sources already stored.
+pub fn assemble_loaded(parsed: Vec<(SourceReport, Loaded)>) -> Library {
     let mut lib = Library::default();
     let mut holding = parsed.iter().filter(|(_, p)| !p.records.is_empty());
     let lone = match (holding.next(), holding.next()) {
@@ -288,18 +311,16 @@ pub fn assemble(parsed: Vec<(SourceReport, Parsed)>) -> Library {
     for (rep, p) in parsed {
         lib.reports.push(rep);
         lib.diagnostics.extend(p.diagnostics);
-        if lib.records.is_empty() {
-            // No copy of a large source's records.
-            lib.records = p.records;
-        } else {
-            lib.records.extend(p.records);
-        }
+        lib.records.append(p.records);
     }
-    prepare(&mut lib.records);
-    // One checked source holding every record: merging and renaming would change nothing.
-    if !lone {
-        lib.merged = deduplicate(&mut lib.records);
-        make_ids_unique(&mut lib.records);
+    // One checked source holding every record, or records no two of which share a key or
+    // an id: merging and renaming would change nothing, and the stored records stay as they
+    // are. Otherwise they are decoded, merged and stored again.
+    if !lone && !distinct_stored(&lib.records) {
+        let mut records = lib.records.to_vec();
+        lib.merged = deduplicate(&mut records);
+        make_ids_unique(&mut records);
+        lib.records = Records::from_records(&records);
     }
     lib
 }
@@ -308,11 +329,13 @@ pub fn assemble(parsed: Vec<(SourceReport, Parsed)>) -> Library {
 pub fn extend(lib: &mut Library, (rep, parsed): (SourceReport, Parsed)) {
     lib.reports.push(rep);
     lib.diagnostics.extend(parsed.diagnostics);
+    let mut records = lib.records.to_vec();
     let mut fresh = parsed.records;
     prepare(&mut fresh);
-    lib.records.append(&mut fresh);
-    lib.merged += deduplicate(&mut lib.records);
-    make_ids_unique(&mut lib.records);
+    records.append(&mut fresh);
+    lib.merged += deduplicate(&mut records);
+    make_ids_unique(&mut records);
+    lib.records = Records::from_records(&records);
 }
 
 /// Per-record preparation before de-duplication: year from the date, id, the record's own
@@ -386,11 +409,48 @@ fn push_normalised(out: &mut Vec<u8>, t: &str) -> usize {
     n
 }
 
+/// What de-duplication compares, from a record or a stored record's view.
+struct KeyFields<'a> {
+    doi: Option<&'a str>,
+    pmid: Option<&'a str>,
+    title: Option<&'a str>,
+    year: Option<i32>,
+    first_author: Option<&'a str>,
+}
+
+impl<'a> From<&'a Record> for KeyFields<'a> {
+    fn from(r: &'a Record) -> KeyFields<'a> {
+        KeyFields {
+            doi: r.doi.as_deref(),
+            pmid: r.pmid.as_deref(),
+            title: r.title.as_deref(),
+            year: r.year,
+            first_author: r.authors.first().map(|a| a.family_or_name()),
+        }
+    }
+}
+
+impl<'a> From<&View<'a>> for KeyFields<'a> {
+    fn from(r: &View<'a>) -> KeyFields<'a> {
+        KeyFields {
+            doi: r.doi,
+            pmid: r.pmid,
+            title: r.title,
+            year: r.year,
+            first_author: r.authors().next().map(|a| a.family_or_name()),
+        }
+    }
+}
+
+fn dedup_keys(r: &Record) -> [Option<u64>; 3] {
+    keys_of(&KeyFields::from(r))
+}
+
 /// The keys under which two records are the same paper, as 64-bit hashes (1M records must
 /// not cost 3M formatted strings).
-fn dedup_keys(r: &Record) -> [Option<u64>; 3] {
+fn keys_of(r: &KeyFields) -> [Option<u64>; 3] {
     let mut keys = [None; 3];
-    if let Some(d) = &r.doi {
+    if let Some(d) = r.doi {
         let mut h = crate::record::Fnv::default();
         h.write(b"doi");
         // `to_ascii_lowercase` byte by byte: no string per record.
@@ -400,13 +460,13 @@ fn dedup_keys(r: &Record) -> [Option<u64>; 3] {
         h.write(&[]);
         keys[0] = Some(h.0);
     }
-    if let Some(p) = &r.pmid {
+    if let Some(p) = r.pmid {
         let mut h = crate::record::Fnv::default();
         h.write(b"pmid");
         h.write(p.as_bytes());
         keys[1] = Some(h.0);
     }
-    if let (Some(t), Some(y), Some(a)) = (&r.title, r.year, r.authors.first()) {
+    if let (Some(t), Some(y), Some(a)) = (r.title, r.year, r.first_author) {
         // Normalised into one buffer and hashed at once: FNV a byte at a time was most of the
         // cost of the keys. 0xff (never in UTF-8) ends the title.
         let mut text = Vec::with_capacity(t.len() + 32);
@@ -414,7 +474,7 @@ fn dedup_keys(r: &Record) -> [Option<u64>; 3] {
         if push_normalised(&mut text, t) >= 8 {
             text.push(0xff);
             text.extend_from_slice(&y.to_le_bytes());
-            push_normalised(&mut text, a.family_or_name());
+            push_normalised(&mut text, a);
             use std::hash::BuildHasher;
             keys[2] = Some(foldhash::fast::FixedState::default().hash_one(&text));
         }
@@ -481,6 +541,23 @@ fn distinct_keys(r: &Record) -> DistinctKeys {
     use std::hash::BuildHasher;
     let id = foldhash::fast::FixedState::default().hash_one(r.id.as_str());
     (dedup_keys(r), id)
+}
+
+/// `distinct` for stored records, through their views.
+pub fn distinct_stored(records: &Records) -> bool {
+    use rayon::prelude::*;
+    use std::hash::BuildHasher;
+    let keys: Vec<DistinctKeys> = (0..records.len())
+        .into_par_iter()
+        .filter_map(|i| records.view(i))
+        .map(|v| {
+            let id = foldhash::fast::FixedState::default().hash_one(v.id);
+            (keys_of(&KeyFields::from(&v)), id)
+        })
+        .collect();
+    let mut check = Distinct::default();
+    check.add(&keys);
+    check.holds()
 }
 
 /// Merges records that are the same paper (same DOI, PMID, or normalised title + year +
@@ -646,7 +723,7 @@ impl SortKey {
 }
 
 /// Record indices in the given order; unknown values sort last, ties keep load order.
-pub fn sorted(records: &[Record], key: SortKey, reverse: bool) -> Vec<u32> {
+pub fn sorted(records: &Records, key: SortKey, reverse: bool) -> Vec<u32> {
     let mut order: Vec<u32> = (0..records.len() as u32).collect();
     sort_view(records, &mut order, key, reverse);
     order
@@ -655,14 +732,15 @@ pub fn sorted(records: &[Record], key: SortKey, reverse: bool) -> Vec<u32> {
 /// Sorts record indices (all, or a filtered view) for the list and `litbrowse list`: newest
 /// and most cited first, names and titles A to Z, unknown values last; `reverse` flips it.
 /// Ties keep their order.
-pub fn sort_view(records: &[Record], view: &mut [u32], key: SortKey, reverse: bool) {
+pub fn sort_view(records: &Records, view: &mut [u32], key: SortKey, reverse: bool) {
     use std::cmp::Reverse;
     let fold = |s: &str| s.to_lowercase();
+    let at = |i: u32| records.view(i as usize);
     match key {
         SortKey::Year => {
-            view.sort_by_key(|&i| Reverse(records[i as usize].year.unwrap_or(i32::MIN)))
+            view.sort_by_cached_key(|&i| Reverse(at(i).and_then(|r| r.year).unwrap_or(i32::MIN)))
         }
-        SortKey::Title => view.sort_by_cached_key(|&i| match &records[i as usize].title {
+        SortKey::Title => view.sort_by_cached_key(|&i| match at(i).and_then(|r| r.title) {
             Some(t) => (
                 false,
                 fold(t.trim_start_matches(|c: char| !c.is_alphanumeric())),
@@ -670,14 +748,14 @@ pub fn sort_view(records: &[Record], view: &mut [u32], key: SortKey, reverse: bo
             None => (true, String::new()),
         }),
         SortKey::Author => {
-            view.sort_by_cached_key(|&i| match records[i as usize].authors.first() {
+            view.sort_by_cached_key(|&i| match at(i).and_then(|r| r.authors().next()) {
                 Some(a) => (false, fold(a.family_or_name())),
                 None => (true, String::new()),
             })
         }
-        SortKey::Citations => view.sort_by_key(|&i| {
-            let r = &records[i as usize];
-            Reverse(r.citations.or(r.views).map_or(-1, |c| c as i64))
+        SortKey::Citations => view.sort_by_cached_key(|&i| {
+            let c = at(i).and_then(|r| r.citations.or(r.views));
+            Reverse(c.map_or(-1, |c| c as i64))
         }),
     }
     if reverse {
@@ -732,7 +810,7 @@ mod tests {
         let lib = lib_of(vec![a, b]);
         assert_eq!(lib.records.len(), 1);
         assert_eq!(lib.merged, 1);
-        let r = &lib.records[0];
+        let r = &lib.records.get(0).unwrap();
         assert_eq!(r.keywords, vec!["peer", "support"]);
         assert_eq!(r.volume.as_deref(), Some("7"));
         assert_eq!(r.sources.len(), 2);
@@ -752,7 +830,10 @@ mod tests {
         let b = rec("p", None, None, "The employment process was broken down.");
         let lib = lib_of(vec![a, b]);
         assert_eq!(lib.records.len(), 2);
-        assert_ne!(lib.records[0].id, lib.records[1].id);
+        assert_ne!(
+            lib.records.get(0).unwrap().id,
+            lib.records.get(1).unwrap().id
+        );
     }
 
     #[test]
@@ -774,7 +855,10 @@ mod tests {
         // The copy with a DOI comes first, so the parent's link must be rewritten to it.
         let lib = lib_of(vec![same, parent, child]);
         assert_eq!(lib.records.len(), 2);
-        assert_eq!(lib.records[1].related, vec!["doi:10.9/c".to_string()]);
+        assert_eq!(
+            lib.records.get(1).unwrap().related,
+            vec!["doi:10.9/c".to_string()]
+        );
     }
 
     #[test]
@@ -835,7 +919,7 @@ mod tests {
         b.year = Some(2010);
         b.authors = vec![Author::parse("Zeta, A")];
         let c = rec("c", None, None, "z");
-        let rs = vec![a, b, c];
+        let rs = Records::from(vec![a, b, c]);
         assert_eq!(sorted(&rs, SortKey::Year, false), vec![2, 1, 0]);
         assert_eq!(sorted(&rs, SortKey::Title, false), vec![1, 0, 2]);
         assert_eq!(sorted(&rs, SortKey::Author, false), vec![0, 2, 1]);

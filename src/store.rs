@@ -9,8 +9,8 @@
 //! a record is its text plus about 60 bytes (`examples/memory.rs`). A block read from the
 //! parse cache is kept as read: a second start decodes no record.
 
-pub use crate::cache::codec::{AuthorView, View};
 use crate::cache::codec;
+pub use crate::cache::codec::{AuthorView, View};
 use crate::record::Record;
 
 /// Records per block when records are stored from a list.
@@ -144,6 +144,7 @@ impl Records {
 
     /// Every record's view, in order.
     pub fn views(&self) -> impl ExactSizeIterator<Item = View<'_>> + '_ {
+        #[allow(clippy::redundant_closure)] // View<'static> shortened to the store's lifetime
         (0..self.len()).map(|i| self.view(i).unwrap_or_else(|| empty_view()))
     }
 
@@ -244,21 +245,30 @@ mod tests {
             assert_eq!(v.pages, r.pages.as_deref());
             assert_eq!(v.doi, r.doi.as_deref());
             assert_eq!(v.citations, r.citations);
+            assert_eq!(v.views, r.views);
             assert_eq!(v.pmid, r.pmid.as_deref());
             let authors: Vec<AuthorView> = r
                 .authors
                 .iter()
-                .map(|a| AuthorView {
-                    name: &a.name,
-                    family: a.family.as_deref(),
-                    given: a.given.as_deref(),
-                })
+                .map(|a| AuthorView::new(&a.name, a.family.as_deref(), a.given.as_deref()))
                 .collect();
             assert_eq!(v.authors().collect::<Vec<_>>(), authors);
+            for (a, w) in r.authors.iter().zip(v.authors()) {
+                assert_eq!(w.name(), a.name.as_str());
+                // The pieces cut into the same words as the whole name.
+                let mut whole = Vec::new();
+                crate::search::words(&a.name, |x| whole.push(x.to_string()));
+                let mut parts = Vec::new();
+                for p in w.name_parts() {
+                    crate::search::words(p, |x| parts.push(x.to_string()));
+                }
+                assert_eq!(parts, whole, "{}", a.name);
+            }
             assert!(v.keywords().eq(r.keywords.iter().map(String::as_str)));
-            assert!(v
-                .sections()
-                .eq(r.abstract_sections.iter().map(|s| (s.label.as_deref(), s.text.as_str()))));
+            assert!(v.sections().eq(r
+                .abstract_sections
+                .iter()
+                .map(|s| (s.label.as_deref(), s.text.as_str()))));
             assert_eq!(v.has_abstract(), !r.abstract_sections.is_empty());
         }
     }
@@ -271,7 +281,9 @@ mod tests {
         assert!(st
             .push_block(text.clone(), shape[..shape.len() - 1].into(), 5)
             .is_none());
-        assert!(st.push_block(text.clone(), shape.clone().into(), 6).is_none());
+        assert!(st
+            .push_block(text.clone(), shape.clone().into(), 6)
+            .is_none());
         assert!(st
             .push_block(text[..text.len() - 1].into(), shape.clone().into(), 5)
             .is_none());

@@ -1941,7 +1941,8 @@ mod tests {
         assert!(journals.len() > 1000, "{} journals", journals.len());
         // Real exports have about 33k distinct metadata words per 10k records (Heaps' law
         // fitted to the corpus); the brief's target is 15-30k.
-        let index = crate::search::Index::new(std::sync::Arc::new(records));
+        let index =
+            crate::search::Index::new(std::sync::Arc::new(crate::store::Records::from(records)));
         let words = index.vocabulary();
         assert!((15_000..=35_000).contains(&words), "{words} distinct words");
     }

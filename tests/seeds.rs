@@ -13,7 +13,6 @@ fn from(lib: &Library, path: &str) -> Vec<Record> {
     lib.records
         .iter()
         .filter(|r| r.source.path == path)
-        .cloned()
         .collect()
 }
 
@@ -50,7 +49,8 @@ fn builtin_library_has_22_records_and_no_diagnostics() {
             Some("record-page")
         ]
     );
-    let mut ids: Vec<&str> = lib.records.iter().map(|r| r.id.as_str()).collect();
+    let records = lib.records.to_vec();
+    let mut ids: Vec<&str> = records.iter().map(|r| r.id.as_str()).collect();
     ids.sort_unstable();
     ids.dedup();
     assert_eq!(ids.len(), 22, "ids are unique");
@@ -343,6 +343,7 @@ fn results_page_fields() {
 #[test]
 fn record_page_fields() {
     let lib = library::builtin();
+    let records = lib.records.to_vec();
     let rs = from(&lib, RECORD);
     let r = &rs[0];
     assert_eq!(
@@ -385,10 +386,10 @@ fn record_page_fields() {
     assert_eq!(r.related.len(), 10);
     for id in &r.related {
         let i = lib.index_of(id).expect("related id resolves");
-        assert_eq!(lib.records[i].source.path, RECORD);
+        assert_eq!(records[i].source.path, RECORD);
     }
 
-    let p = &lib.records[lib.index_of(&r.related[0]).unwrap()];
+    let p = &records[lib.index_of(&r.related[0]).unwrap()];
     assert_eq!(
         p.title.as_deref(),
         Some("Breastfeeding peer supporters and a community support group: evaluating their effectiveness")
@@ -406,7 +407,7 @@ fn record_page_fields() {
     let rel: Vec<&Record> = r
         .related
         .iter()
-        .map(|id| &lib.records[lib.index_of(id).unwrap()])
+        .map(|id| &records[lib.index_of(id).unwrap()])
         .collect();
     // "79 : S45 - S45": no issue, one page.
     assert_eq!(names(rel[1]), ["K. Clayton"]);

@@ -20,7 +20,7 @@ fn repper_leaves_two_records_both_by_repper_and_watson() {
         ["Repper and Watson", "Repper and Watson"]
     );
     for &i in &s.view {
-        let r = &s.records[i as usize];
+        let r = s.records.get(i as usize).unwrap();
         let families: Vec<&str> = r.authors.iter().map(|a| a.family_or_name()).collect();
         assert_eq!(families, ["Repper", "Watson"]);
         assert_eq!(r.year, Some(2012));
@@ -53,7 +53,7 @@ fn peer_support_keyword_in_2010_to_2016() {
     // year; the results page lists no keywords.
     let mut expected: Vec<u32> = (0..s.records.len() as u32)
         .filter(|&i| {
-            let r = &s.records[i as usize];
+            let r = s.records.get(i as usize).unwrap();
             r.keywords
                 .iter()
                 .any(|k| k.to_lowercase().contains("peer support"))

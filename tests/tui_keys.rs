@@ -43,7 +43,7 @@ fn keyword_phrase_and_year_range() {
     let mut dois: Vec<String> = s
         .view
         .iter()
-        .filter_map(|&i| s.records[i as usize].doi.clone())
+        .filter_map(|&i| s.records.get(i as usize).unwrap().doi.clone())
         .collect();
     dois.sort();
     assert_eq!(
@@ -118,7 +118,11 @@ fn narrowing_matches_within_previous_hits_and_gives_the_same_set() {
 fn sort_cycles_and_reverses_keeping_the_selection() {
     let mut s = state(120, 35);
     assert_eq!(s.sort, SortKey::Year);
-    let years: Vec<_> = s.view.iter().map(|&i| s.records[i as usize].year).collect();
+    let years: Vec<_> = s
+        .view
+        .iter()
+        .map(|&i| s.records.get(i as usize).unwrap().year)
+        .collect();
     assert_eq!(years.first(), Some(&Some(2023)), "newest first");
     press(&mut s, "j");
     let chosen = s.selected_record().map(|(i, _)| i);
@@ -130,7 +134,9 @@ fn sort_cycles_and_reverses_keeping_the_selection() {
         .view
         .iter()
         .map(|&i| {
-            s.records[i as usize]
+            s.records
+                .get(i as usize)
+                .unwrap()
                 .title
                 .as_ref()
                 .map(|t| t.to_lowercase())
@@ -142,7 +148,7 @@ fn sort_cycles_and_reverses_keeping_the_selection() {
     assert!(titles.last().is_some_and(Option::is_none));
     press(&mut s, "ss");
     assert_eq!(s.sort, SortKey::Citations);
-    let top = &s.records[s.view[0] as usize];
+    let top = s.records.get(s.view[0] as usize).unwrap();
     assert_eq!(
         top.views,
         Some(540),
@@ -150,7 +156,7 @@ fn sort_cycles_and_reverses_keeping_the_selection() {
     );
     press(&mut s, "r");
     assert!(s.reverse);
-    let last = &s.records[*s.view.last().unwrap() as usize];
+    let last = s.records.get(*s.view.last().unwrap() as usize).unwrap();
     assert_eq!(last.views, Some(540));
 }
 
@@ -404,10 +410,10 @@ fn a_pasted_duplicate_fills_the_gaps_of_the_record_already_here() {
     let mut s = State::new(Vec::new(), 120, 35);
     let bare = "TY  - JOUR\nTI  - Peer support at work\nAU  - Repper, Julie\nPY  - 2012\nDO  - 10.1/x\nER  - \n";
     update(&mut s, Action::Paste(bare.into()));
-    assert_eq!(s.records[0].volume, None);
+    assert_eq!(s.records.get(0).unwrap().volume, None);
     let fuller = "TY  - JOUR\nTI  - Peer support at work\nAU  - Repper, Julie\nPY  - 2012\nDO  - 10.1/x\nVL  - 7\nKW  - peer support\nER  - \n";
     update(&mut s, Action::Paste(fuller.into()));
     assert_eq!(s.records.len(), 1);
-    assert_eq!(s.records[0].volume.as_deref(), Some("7"));
-    assert_eq!(s.records[0].keywords, ["peer support"]);
+    assert_eq!(s.records.get(0).unwrap().volume.as_deref(), Some("7"));
+    assert_eq!(s.records.get(0).unwrap().keywords, ["peer support"]);
 }

@@ -16,7 +16,7 @@ pub use worker::{Outcome, Request, Worker};
 
 use crate::abstract_index::AbstractIndex;
 use crate::query::{Field, Pattern, Query, Term};
-use crate::record::Record;
+use crate::store::Records;
 use fuzzy_matcher::skim::SkimMatcherV2;
 use fuzzy_matcher::FuzzyMatcher;
 use rayon::prelude::*;
@@ -92,7 +92,7 @@ const FIELDS: usize = 5;
 pub struct Index {
     /// Empty for an index read from the search cache (`stored`), which answers only the
     /// queries `answers_without_records` accepts.
-    records: Arc<Vec<Record>>,
+    records: Arc<Records>,
     len: usize,
     /// The metadata's words, built on first use or by `prepare_in_background` (a first frame
     /// does not wait for it).
@@ -183,7 +183,7 @@ fn sig_bit(c: char) -> u64 {
 }
 
 /// Calls `each` with every word of `text` that is not whitespace, as the word gate cuts them.
-fn words<'t>(text: &'t str, mut each: impl FnMut(&'t str)) {
+pub(crate) fn words<'t>(text: &'t str, mut each: impl FnMut(&'t str)) {
     for_each_word(text, |from, to| {
         let word = &text[from..to];
         if !word.starts_with(char::is_whitespace) {
@@ -208,19 +208,20 @@ fn word_sigs(w: &str) -> (u64, u64) {
     (first, chars.fold(first, |a, c| a | sig_bit(c)))
 }
 
-fn cut<'a>(records: &'a [Record]) -> Part<'a> {
-    let mut ids: FxHashMap<&'a str, u32> = FxHashMap::default();
+fn cut<'a>(records: &'a Records, range: std::ops::Range<usize>) -> Part<'a> {
+    let mut ids: FxHashMap<&str, u32> = FxHashMap::default();
     // Per local word id: its signatures.
     let mut sigs: Vec<(u64, u64)> = Vec::new();
     let mut years: FxHashMap<i32, Vec<u32>> = FxHashMap::default();
+    let n = range.len();
     let mut part = Part {
-        tokens: Vec::with_capacity(records.len() * 32),
-        spans: Vec::with_capacity(records.len()),
-        starts: Vec::with_capacity(records.len()),
-        present: Vec::with_capacity(records.len()),
+        tokens: Vec::with_capacity(n * 32),
+        spans: Vec::with_capacity(n),
+        starts: Vec::with_capacity(n),
+        present: Vec::with_capacity(n),
         words: Vec::new(),
     };
-    for r in records {
+    for r in range.filter_map(|i| records.view(i)) {
         let mut span = [0u32; FIELDS + 1];
         let (mut starts, mut present) = (0u64, 0u64);
         let mut add = |text: &'a str, part: &mut Part<'a>| {
@@ -237,19 +238,21 @@ fn cut<'a>(records: &'a [Record]) -> Part<'a> {
             })
         };
         span[0] = part.tokens.len() as u32;
-        if let Some(t) = &r.title {
+        if let Some(t) = r.title {
             add(t, &mut part);
         }
         span[1] = part.tokens.len() as u32;
-        for a in &r.authors {
-            add(&a.name, &mut part);
+        for a in r.authors() {
+            for text in a.name_parts() {
+                add(text, &mut part);
+            }
         }
         span[2] = part.tokens.len() as u32;
-        for k in &r.keywords {
+        for k in r.keywords() {
             add(k, &mut part);
         }
         span[3] = part.tokens.len() as u32;
-        if let Some(c) = &r.container {
+        if let Some(c) = r.container {
             add(c, &mut part);
         }
         span[4] = part.tokens.len() as u32;
@@ -280,71 +283,77 @@ fn cut<'a>(records: &'a [Record]) -> Part<'a> {
 }
 
 impl Meta {
-    fn build(records: &[Record]) -> Meta {
+    fn build<'r>(records: &'r Records) -> Meta {
         const SLICE: usize = 16 * 1024;
-        let parts: Vec<Part<'_>> = records.par_chunks(SLICE).map(cut).collect();
-        // One vocabulary: each slice's local ids mapped to global ones.
+        let n = records.len();
+        let slices = n.div_ceil(SLICE);
+        // Slices are cut a wave at a time (one per core), and each wave is put into the one
+        // vocabulary and the final arrays while the next is cut. Cutting every slice first
+        // held all their tokens beside the final array: 390 MB on top of a 250 MB index at
+        // a million records, the peak of the whole load (examples/memory.rs).
+        let wave = rayon::current_num_threads().max(1);
+        let cut_wave = |k: usize| -> Vec<Part<'r>> {
+            (k * wave..((k + 1) * wave).min(slices))
+                .into_par_iter()
+                .map(|s| cut(records, s * SLICE..((s + 1) * SLICE).min(n)))
+                .collect()
+        };
         let mut vocab = Vocab::default();
-        let mut global: FxHashMap<&str, u32> = FxHashMap::default();
-        let maps: Vec<Vec<u32>> = parts
-            .iter()
-            .map(|p| {
-                p.words
+        let mut global: FxHashMap<Cow<'r, str>, u32> = FxHashMap::default();
+        let mut tokens: Vec<u32> = Vec::new();
+        let mut spans = Vec::with_capacity(n);
+        let mut starts = Vec::with_capacity(n);
+        let mut present = Vec::with_capacity(n);
+        let mut put = |parts: Vec<Part<'r>>| {
+            for p in parts {
+                // Each local id mapped to its global one, packed with the word's first byte.
+                // Vocabularies past 2^24 words (far beyond ten million records) keep their
+                // first 2^24 words searchable; the rest share an empty word that matches
+                // nothing (put at WORD_ID below).
+                let map: Vec<u32> = p
+                    .words
                     .iter()
                     .map(|w| {
-                        *global.entry(w.as_ref()).or_insert_with(|| {
+                        let g = *global.entry(w.clone()).or_insert_with(|| {
                             vocab.push(w);
                             vocab.len() as u32 - 1
-                        })
+                        });
+                        if g < WORD_ID {
+                            (vocab.first[g as usize] as u32) << 24 | g
+                        } else {
+                            (b' ' as u32) << 24 | WORD_ID
+                        }
                     })
-                    .collect()
-            })
-            .collect();
-        drop(global);
-        if vocab.ends.is_empty() {
-            vocab.ends.push(0);
+                    .collect();
+                if tokens.capacity() == 0 {
+                    // Room for the whole library, estimated from the first slice: growing by
+                    // doubling would copy the array and leave the old one behind.
+                    let per = p.tokens.len() as f64 / p.spans.len().max(1) as f64;
+                    tokens.reserve((per * n as f64 * 1.05) as usize + 64);
+                }
+                let base = tokens.len() as u32;
+                tokens.extend(p.tokens.iter().map(|&t| map[t as usize]));
+                spans.extend(p.spans.iter().map(|s| s.map(|x| x + base)));
+                starts.extend_from_slice(&p.starts);
+                present.extend_from_slice(&p.present);
+            }
+        };
+        let mut current = cut_wave(0);
+        let mut k = 0;
+        while !current.is_empty() {
+            k += 1;
+            let (next, ()) = rayon::join(|| cut_wave(k), || put(std::mem::take(&mut current)));
+            current = next;
         }
-        // Vocabularies past 2^24 words (far beyond ten million records) keep their first 2^24
-        // words searchable; the rest share an empty word that matches nothing.
+        drop(global);
         if vocab.len() > WORD_ID as usize {
             vocab.truncate(WORD_ID as usize);
         }
-        let overflow = vocab.len() as u32;
+        if vocab.ends.is_empty() {
+            vocab.ends.push(0);
+        }
         vocab.push("");
-        // Each slice's tokens mapped to global ids (and packed with their first byte) in
-        // parallel, each into its own stretch of the one array.
-        let total: usize = parts.iter().map(|p| p.tokens.len()).sum();
-        let mut tokens = vec![0u32; total];
-        let mut stretches: Vec<&mut [u32]> = Vec::with_capacity(parts.len());
-        let mut rest = &mut tokens[..];
-        for p in &parts {
-            let (stretch, after) = rest.split_at_mut(p.tokens.len());
-            stretches.push(stretch);
-            rest = after;
-        }
-        let vocab_ref = &vocab;
-        parts
-            .par_iter()
-            .zip(&maps)
-            .zip(stretches)
-            .for_each(|((p, map), out)| {
-                for (o, &t) in out.iter_mut().zip(&p.tokens) {
-                    let w = map[t as usize].min(overflow);
-                    *o = (vocab_ref.first[w as usize] as u32) << 24 | w;
-                }
-            });
-        let mut spans = Vec::with_capacity(records.len());
-        let mut starts = Vec::with_capacity(records.len());
-        let mut present = Vec::with_capacity(records.len());
-        let years = records.iter().map(|r| r.year.unwrap_or(NO_YEAR)).collect();
-        let mut base = 0u32;
-        for p in &parts {
-            spans.extend(p.spans.iter().map(|s| s.map(|x| x + base)));
-            starts.extend_from_slice(&p.starts);
-            present.extend_from_slice(&p.present);
-            base += p.tokens.len() as u32;
-        }
-        drop(parts);
+        let years = records.views().map(|r| r.year.unwrap_or(NO_YEAR)).collect();
         vocab.text.shrink_to_fit();
         Meta {
             tokens,
@@ -369,7 +378,7 @@ impl Meta {
 
 impl Index {
     /// An index of `records`; its metadata words are cut on first use (`prepare`).
-    pub fn new(records: Arc<Vec<Record>>) -> Index {
+    pub fn new(records: Arc<Records>) -> Index {
         Index {
             len: records.len(),
             records,
@@ -406,7 +415,7 @@ impl Index {
         self.abstracts.get().is_some()
     }
 
-    pub fn records(&self) -> &Arc<Vec<Record>> {
+    pub fn records(&self) -> &Arc<Records> {
         &self.records
     }
 
@@ -824,32 +833,30 @@ impl Pass<'_> {
         }
         // An index read from the search cache has no records; `answers_without_records`
         // keeps the queries that would need them away from it.
-        let record = self.index.records.get(i)?;
+        let record = self.index.records.view(i)?;
         let text_eval = |hay: &str| text_eval(hay, p, scoring);
         match p.term.field {
             Field::Year => record.year.and_then(|y| text_eval(&y.to_string())),
             Field::Abstract | Field::Findings => {
                 let findings = p.term.field == Field::Findings;
-                let mut sections = record.abstract_sections.iter().filter(|s| {
-                    !findings
-                        || s.label
-                            .as_deref()
-                            .is_some_and(crate::record::is_findings_label)
+                let mut sections = record.sections().filter(|(label, _)| {
+                    !findings || label.is_some_and(crate::record::is_findings_label)
                 });
                 if scoring {
-                    sections.filter_map(|s| text_eval(&s.text)).max()
+                    sections.filter_map(|(_, text)| text_eval(text)).max()
                 } else {
-                    sections.find_map(|s| text_eval(&s.text))
+                    sections.find_map(|(_, text)| text_eval(text))
                 }
             }
             // Exact terms (and fuzzy needles the word gate cannot take) look at each field
             // item's own text.
             field => {
-                let title = record.title.as_deref().into_iter();
-                let authors = record.authors.iter().map(|a| a.name.as_str());
-                let keywords = record.keywords.iter().map(String::as_str);
-                let container = record.container.as_deref().into_iter();
                 let year = record.year.map(|y| y.to_string());
+                let names: Vec<Cow<str>> = record.authors().map(|a| a.name()).collect();
+                let title = record.title.into_iter();
+                let authors = names.iter().map(|n| n.as_ref());
+                let keywords = record.keywords();
+                let container = record.container.into_iter();
                 let items: Vec<&str> = match field {
                     Field::Title => title.collect(),
                     Field::Author => authors.collect(),
@@ -1331,6 +1338,7 @@ mod tests {
     use super::gate::{class_of, starts_word};
     use super::*;
     use crate::query::parse;
+    use crate::record::Record;
     use crate::record::{Author, Section};
 
     fn rec(title: &str, authors: &[&str], year: i32, abs: &str) -> Record {
@@ -1347,7 +1355,7 @@ mod tests {
     }
 
     fn index() -> Index {
-        Index::new(Arc::new(vec![
+        Index::new(Arc::new(crate::store::Records::from(vec![
             rec(
                 "Peer support in teams",
                 &["Julie Repper", "Emma Watson"],
@@ -1366,7 +1374,7 @@ mod tests {
                 2010,
                 "training helped",
             ),
-        ]))
+        ])))
     }
 
     fn ids(ix: &Index, q: &str) -> Vec<u32> {
@@ -1509,6 +1517,7 @@ mod tests {
 mod token_gate_tests {
     use super::*;
     use crate::record::Author;
+    use crate::record::Record;
 
     fn record(title: &str, authors: &[String], keywords: &[String], year: Option<i32>) -> Record {
         Record {
@@ -1555,7 +1564,7 @@ mod token_gate_tests {
             let case_sensitive = needle.chars().any(char::is_uppercase);
             let r = record(&title, &authors, &keywords, year);
             let text = joined(&r);
-            let ix = Index::new(Arc::new(vec![r]));
+            let ix = Index::new(Arc::new(crate::store::Records::from(vec![r])));
             let ix = ix.meta();
             let plan = TokenPlan::new(&needle, case_sensitive).unwrap();
             let mut scratch = Vec::new();
@@ -1610,7 +1619,7 @@ mod token_gate_tests {
     /// grows a term, changes its last term, or adds a negated one.
     #[test]
     fn narrowing_with_known_scores_is_exact() {
-        let ix = Index::new(Arc::new(vec![
+        let ix = Index::new(Arc::new(crate::store::Records::from(vec![
             record(
                 "Peer support in teams",
                 &["Julie Repper".into()],
@@ -1625,7 +1634,7 @@ mod token_gate_tests {
             ),
             record("Peers", &["Ann Super".into()], &["support".into()], None),
             record("Community", &["Kris Deering".into()], &[], Some(2010)),
-        ]));
+        ])));
         let never = || false;
         for (old, new) in [
             ("pe", "pe su"),
@@ -1666,7 +1675,7 @@ mod token_gate_tests {
             }];
             records.push(r);
         }
-        let ix = Index::new(Arc::new(records));
+        let ix = Index::new(Arc::new(crate::store::Records::from(records)));
         let never = || false;
         let queries = [
             "ab:hope",
@@ -1703,10 +1712,10 @@ mod token_gate_tests {
 
     #[test]
     fn one_word_match_outranks_a_spread_one() {
-        let ix = Index::new(Arc::new(vec![
+        let ix = Index::new(Arc::new(crate::store::Records::from(vec![
             record("Development of peer work", &[], &[], None),
             record("Depression care", &[], &[], None),
-        ]));
+        ])));
         let never = || false;
         let q = crate::query::parse("dep").unwrap();
         let hits = ix.run(&q, None, &never).unwrap();
@@ -1723,6 +1732,7 @@ mod token_gate_tests {
 mod reference_tests {
     use super::*;
     use crate::record::Author;
+    use crate::record::Record;
 
     /// A gate match as the chunks that make it up, in needle order; a one-character needle
     /// on an ASCII word's first character as that character alone.
@@ -1855,7 +1865,7 @@ mod reference_tests {
             prepared in proptest::bool::ANY,
         ) {
             let case_sensitive = needle.chars().any(char::is_uppercase);
-            let ix = Index::new(Arc::new(records));
+            let ix = Index::new(Arc::new(crate::store::Records::from(records)));
             let meta = ix.meta();
             let plan = TokenPlan::new(&needle, case_sensitive).unwrap();
             if prepared {
@@ -1897,7 +1907,7 @@ mod reference_tests {
             records in records(),
             needles in proptest::collection::vec("[abcé同]{1,5}", 1..3),
         ) {
-            let ix = Index::new(Arc::new(records));
+            let ix = Index::new(Arc::new(crate::store::Records::from(records)));
             let never = || false;
             let text = needles.join(" ");
             let query = crate::query::parse(&text).unwrap();

@@ -79,7 +79,7 @@ impl Index {
     pub fn read_stored(records: usize, r: &mut Reader) -> Option<Index> {
         let meta = Meta::read(r, records)?;
         Some(Index {
-            records: Arc::new(Vec::new()),
+            records: Arc::new(crate::store::Records::new()),
             len: records,
             meta: OnceLock::from(meta),
             abstracts: OnceLock::new(),

@@ -120,7 +120,7 @@ pub fn build(state: &State, i: u32, width: u16, selected: Option<usize>) -> Deta
             vec![(names.join(", "), Style::new().fg(Color::Green))],
         );
     }
-    if let Some(c) = container_line(r) {
+    if let Some(c) = container_line(&r) {
         para(
             &mut lines,
             vec![(clean(&c), Style::new().add_modifier(Modifier::ITALIC))],

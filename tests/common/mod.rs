@@ -173,7 +173,7 @@ pub fn press(s: &mut State, keys_str: &str) -> Vec<Effect> {
 pub fn shown_authors(s: &State) -> Vec<String> {
     s.view
         .iter()
-        .map(|&i| s.records[i as usize].first_author_label())
+        .map(|&i| s.records.get(i as usize).unwrap().first_author_label())
         .collect()
 }
 
