@@ -545,7 +545,7 @@ impl IdTable {
         use rayon::prelude::*;
         let mut entries: Vec<(u64, u32)> = (0..records.len())
             .into_par_iter()
-            .filter_map(|i| Some((id_hash(records.view(i)?.id), i as u32)))
+            .filter_map(|i| Some((id_hash(records.id(i)?), i as u32)))
             .collect();
         entries.par_sort_unstable();
         IdTable { entries }
@@ -559,7 +559,7 @@ impl IdTable {
             .iter()
             .take_while(|e| e.0 == h)
             .map(|e| e.1)
-            .find(|&i| records.view(i as usize).is_some_and(|r| r.id == id))
+            .find(|&i| records.id(i as usize) == Some(id))
     }
 }
 

@@ -56,7 +56,7 @@ impl Library {
     }
 
     pub fn index_of(&self, id: &str) -> Option<usize> {
-        self.records.views().position(|r| r.id == id)
+        (0..self.records.len()).position(|i| self.records.id(i) == Some(id))
     }
 }
 
@@ -738,7 +738,7 @@ pub fn sort_view(records: &Records, view: &mut [u32], key: SortKey, reverse: boo
     let at = |i: u32| records.view(i as usize);
     match key {
         SortKey::Year => {
-            view.sort_by_cached_key(|&i| Reverse(at(i).and_then(|r| r.year).unwrap_or(i32::MIN)))
+            view.sort_by_cached_key(|&i| Reverse(records.year(i as usize).unwrap_or(i32::MIN)))
         }
         SortKey::Title => view.sort_by_cached_key(|&i| match at(i).and_then(|r| r.title) {
             Some(t) => (

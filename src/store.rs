@@ -132,6 +132,18 @@ impl Records {
         codec::view_at(&b.text, &b.shape, l.shape_at as usize, l.text_at as usize)
     }
 
+    /// Record `i`'s id (quicker than its view: only the id is read).
+    pub fn id(&self, i: usize) -> Option<&str> {
+        let (b, l) = self.at(i)?;
+        codec::id_at(&b.text, &b.shape, l.shape_at as usize, l.text_at as usize)
+    }
+
+    /// Record `i`'s year (quicker than its view: only the fields before it are read).
+    pub fn year(&self, i: usize) -> Option<i32> {
+        let (b, l) = self.at(i)?;
+        codec::year_at(&b.text, &b.shape, l.shape_at as usize, l.text_at as usize).flatten()
+    }
+
     fn at(&self, i: usize) -> Option<(&Block, Loc)> {
         let l = *self.locs.get(i)?;
         Some((self.blocks.get(l.block as usize)?, l))
@@ -233,8 +245,10 @@ mod tests {
     fn views_agree_with_the_records() {
         let rs = sample();
         let st = Records::from_records(&rs);
-        for (r, v) in rs.iter().zip(st.views()) {
+        for (k, (r, v)) in rs.iter().zip(st.views()).enumerate() {
             assert_eq!(v.id, r.id);
+            assert_eq!(st.id(k), Some(r.id.as_str()));
+            assert_eq!(st.year(k), r.year);
             assert_eq!(v.kind, r.kind);
             assert_eq!(v.title, r.title.as_deref());
             assert_eq!(v.date, r.date.as_deref());

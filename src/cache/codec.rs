@@ -110,6 +110,33 @@ pub fn record_at(text: &str, shape: &[u8], at: usize, text_at: usize) -> Option<
     .record()
 }
 
+/// The id of the record that starts at these places (its first field: nothing else is read).
+pub fn id_at<'a>(text: &'a str, shape: &'a [u8], at: usize, text_at: usize) -> Option<&'a str> {
+    Reader {
+        shape,
+        at,
+        text,
+        text_at,
+    }
+    .bs()
+}
+
+/// The year of the record that starts at these places (the fields before it are skipped).
+pub fn year_at(text: &str, shape: &[u8], at: usize, text_at: usize) -> Option<Option<i32>> {
+    let mut r = Reader {
+        shape,
+        at,
+        text,
+        text_at,
+    };
+    r.bs()?; // id
+    r.n()?; // kind
+    r.bos()?; // title
+    r.seq(|r| r.author_view().map(drop))?;
+    r.bos()?; // date
+    r.year()
+}
+
 /// A view of the record that starts at these places in a block.
 pub fn view_at<'a>(text: &'a str, shape: &'a [u8], at: usize, text_at: usize) -> Option<View<'a>> {
     Reader {

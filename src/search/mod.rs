@@ -353,7 +353,10 @@ impl Meta {
             vocab.ends.push(0);
         }
         vocab.push("");
-        let years = records.views().map(|r| r.year.unwrap_or(NO_YEAR)).collect();
+        let years = (0..n)
+            .into_par_iter()
+            .map(|i| records.year(i).unwrap_or(NO_YEAR))
+            .collect();
         vocab.text.shrink_to_fit();
         Meta {
             tokens,
