@@ -151,6 +151,8 @@ fn first_frame(records: litbrowse::store::Records) -> litbrowse::app::State {
 }
 
 fn main() {
+    // As the app does (src/main.rs, src/tui.rs).
+    litbrowse::keep_freed_memory();
     let a = args();
     let mut md = String::new();
     let load_avg = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
@@ -181,6 +183,7 @@ fn main() {
         let n = lib.records.len();
         let state = first_frame(lib.records);
         let t_first = t.elapsed();
+        litbrowse::return_freed_memory();
         state.index.prepare();
         let t_search = t.elapsed();
         // The browser's worker builds the abstract index next; the peak is taken after both.
@@ -203,8 +206,7 @@ fn main() {
         row(&mut md, "filtering ready, from the RIS file", t_search);
         drop(state);
     }
-    // As the browser does once its indexes are ready (src/tui.rs): freed memory is kept for
-    // the keystrokes to reuse.
+    // As the browser does once its indexes are ready (src/tui.rs).
     litbrowse::keep_freed_memory();
 
     // 2. The same from the cache (written by a first load, read by a second).

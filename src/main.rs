@@ -7,6 +7,7 @@ use clap::Parser;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
+    litbrowse::keep_freed_memory();
     let cli = litbrowse::cli::Cli::parse();
     match litbrowse::cli::run(cli) {
         Ok(status) => std::process::exit(status),

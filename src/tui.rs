@@ -38,16 +38,16 @@ pub fn run(library: Library, stored: Option<crate::index_cache::Stored>) -> anyh
 
     let spawn_worker = |state: &State, stored: Option<crate::index_cache::Stored>| {
         let tx = tx.clone();
-        // Once the indexes are ready, freed memory is kept for the keystrokes to reuse
-        // (`keep_freed_memory`); until then it goes back, so that the load's and the index
-        // builds' passing buffers do not add up in the peak (2.93 GB against 2.70 GB for
-        // 1M records, examples/memory.rs).
+        // The indexes are built returning freed memory, and kept once they are ready
+        // (`return_freed_memory`).
         let prepare: Box<dyn FnOnce(&crate::search::Index) + Send> = match stored {
             Some(s) => Box::new(move |index| {
+                crate::return_freed_memory();
                 crate::index_cache::prepare(index, &s);
                 crate::keep_freed_memory();
             }),
             None => Box::new(|index| {
+                crate::return_freed_memory();
                 index.prepare_all();
                 crate::keep_freed_memory();
             }),
