@@ -106,11 +106,9 @@ pub fn run(cli: Cli) -> Result<Status> {
                 let order = select(&mut lib, query.as_deref(), sort, reverse)?;
                 let mut out = std::io::BufWriter::new(std::io::stdout().lock());
                 if json {
-                    let records: Vec<Record> = order
-                        .iter()
-                        .filter_map(|&i| lib.records.get(i as usize))
-                        .collect();
-                    serde_json::to_writer_pretty(&mut out, &records)?;
+                    // Decoded one at a time as they are written: a million records are
+                    // never all decoded at once.
+                    serde_json::to_writer_pretty(&mut out, &Decoded(&lib.records, &order))?;
                     writeln!(out)?;
                 } else {
                     for r in order.iter().filter_map(|&i| lib.records.get(i as usize)) {
@@ -244,6 +242,15 @@ fn list_query(paths: &[String], q: &crate::query::Query, reverse: bool) -> Resul
     }
     std::mem::forget((index, records));
     Ok(())
+}
+
+/// Records by index, decoded as they are serialized (a JSON array).
+struct Decoded<'a>(&'a crate::store::Records, &'a [u32]);
+
+impl serde::Serialize for Decoded<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.1.iter().filter_map(|&i| self.0.get(i as usize)))
+    }
 }
 
 /// The load errors, a line each, as `list` and the other commands report them on stderr.
