@@ -152,7 +152,7 @@ fn index_chunk_with<'a>(
     let occ = &mut s.occ;
     seen.clear();
     occ.clear();
-    for (ri, r) in range.filter_map(|i| records.view(i)).enumerate() {
+    for (ri, r) in records.views_in(range).enumerate() {
         let rec = ri as u32 + 1;
         for (label, sec_text) in r.sections() {
             let findings = u32::from(label.is_some_and(is_findings_label));

@@ -156,8 +156,17 @@ impl Records {
 
     /// Every record's view, in order.
     pub fn views(&self) -> impl ExactSizeIterator<Item = View<'_>> + '_ {
+        self.views_in(0..self.len())
+    }
+
+    /// The views of records `range`, one per record (an empty view for an index past the
+    /// end, so positions stay aligned: the indexes count records by position).
+    pub fn views_in(
+        &self,
+        range: std::ops::Range<usize>,
+    ) -> impl ExactSizeIterator<Item = View<'_>> + '_ {
         #[allow(clippy::redundant_closure)] // View<'static> shortened to the store's lifetime
-        (0..self.len()).map(|i| self.view(i).unwrap_or_else(|| empty_view()))
+        range.map(|i| self.view(i).unwrap_or_else(|| empty_view()))
     }
 
     /// Every record, decoded (for code that changes records: de-duplication, a paste).

@@ -221,7 +221,7 @@ fn cut<'a>(records: &'a Records, range: std::ops::Range<usize>) -> Part<'a> {
         present: Vec::with_capacity(n),
         words: Vec::new(),
     };
-    for r in range.filter_map(|i| records.view(i)) {
+    for r in records.views_in(range) {
         let mut span = [0u32; FIELDS + 1];
         let (mut starts, mut present) = (0u64, 0u64);
         let mut add = |text: &'a str, part: &mut Part<'a>| {
