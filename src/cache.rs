@@ -524,7 +524,8 @@ fn read_in_pieces(
     {
         return cannot_read(shown, e);
     }
-    let format = (head.len() == 2 * piece_bytes)
+    // Lines ending in a lone carriage return are unified by `parse_bytes`, read whole.
+    let format = (head.len() == 2 * piece_bytes && !has_lone_cr(&head))
         .then(|| detect_prefix(&head))
         .flatten()
         .filter(|f| matches!(f, Format::Ris | Format::Medline));
@@ -698,6 +699,10 @@ impl Pieces {
         }
         Ok(batch)
     }
+}
+
+fn has_lone_cr(bytes: &[u8]) -> bool {
+    memchr::memchr_iter(b'\r', bytes).any(|i| bytes.get(i + 1).is_some_and(|&b| b != b'\n'))
 }
 
 fn detect_prefix(bytes: &[u8]) -> Option<Format> {
@@ -969,6 +974,21 @@ mod tests {
         };
         assert_eq!(cache.load(&file, "lib.ris", &silent()).0, Outcome::Parsed);
         assert!(!cache.dir.exists());
+    }
+
+    /// A large file whose lines end in lone carriage returns is read whole (pieces are cut at
+    /// line feeds) and gives the records its line-feed twin gives.
+    #[test]
+    fn a_large_file_with_carriage_returns_reads_like_one_with_line_feeds() {
+        let (lf, cr) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        let text = ris(0, 300);
+        std::fs::write(lf.path().join("lib.ris"), &text).unwrap();
+        std::fs::write(cr.path().join("lib.ris"), text.replace('\n', "\r")).unwrap();
+        let read = |d: &Path| read_in_pieces(&d.join("lib.ris"), "lib.ris", &silent(), 1024).1;
+        let (a, b) = (read(lf.path()), read(cr.path()));
+        assert_eq!(a.records.len(), 300);
+        assert_eq!(a.records, b.records);
+        assert_eq!(a.diagnostics, b.diagnostics);
     }
 
     #[test]

@@ -16,14 +16,14 @@ use crate::record::Record;
 /// Records per block when records are stored from a list.
 const BLOCK_RECORDS: usize = 1024;
 
-/// The records of a library, in order.
+/// The records of a library, in order. Blocks are shared, so a copy (a paste builds the next
+/// library from the current one) costs only the table of places.
 #[derive(Default, Clone)]
 pub struct Records {
-    blocks: Vec<Block>,
+    blocks: Vec<std::sync::Arc<Block>>,
     locs: Vec<Loc>,
 }
 
-#[derive(Clone)]
 struct Block {
     text: String,
     shape: Box<[u8]>,
@@ -98,8 +98,27 @@ impl Records {
             self.locs.truncate(before);
             return None;
         }
-        self.blocks.push(Block { text, shape, count });
+        self.blocks
+            .push(std::sync::Arc::new(Block { text, shape, count }));
         Some(())
+    }
+
+    /// Stores `record` as record `i` (in a block of its own; the old bytes stay in theirs).
+    pub fn replace(&mut self, i: usize, record: &Record) {
+        if i >= self.len() {
+            return;
+        }
+        let (text, shape) = codec::encode_block(std::slice::from_ref(record));
+        let mut one = Records::new();
+        if one.push_block(text, shape.into_boxed_slice(), 1).is_none() {
+            return;
+        }
+        let block = self.blocks.len() as u32;
+        self.blocks.append(&mut one.blocks);
+        self.locs[i] = Loc {
+            block,
+            ..one.locs[0]
+        };
     }
 
     /// Moves `other`'s records after these.
@@ -146,7 +165,7 @@ impl Records {
 
     fn at(&self, i: usize) -> Option<(&Block, Loc)> {
         let l = *self.locs.get(i)?;
-        Some((self.blocks.get(l.block as usize)?, l))
+        Some((&**self.blocks.get(l.block as usize)?, l))
     }
 
     /// Every record, decoded one at a time.

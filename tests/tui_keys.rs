@@ -405,6 +405,25 @@ fn bracketed_paste_adds_records_and_they_can_be_filtered() {
     );
 }
 
+/// Terminals send a paste's line breaks as carriage returns: the records are read as from a
+/// file with line feeds, and the same paste again is merged.
+#[test]
+fn a_paste_with_carriage_returns_reads_as_lines() {
+    let mut s = State::new(Vec::new(), 120, 35);
+    let ris = "TY  - JOUR\rTI  - Pasted zebrafish paper\rAU  - Quux, Alice\rPY  - 2020\rER  - \r";
+    update(&mut s, Action::Paste(ris.into()));
+    assert_eq!(s.status.as_deref(), Some("pasted 1 record(s)"));
+    let r = s.records.get(0).unwrap();
+    assert_eq!(r.title.as_deref(), Some("Pasted zebrafish paper"));
+    assert_eq!(r.year, Some(2020));
+    update(&mut s, Action::Paste(ris.into()));
+    assert_eq!(s.records.len(), 1);
+    assert_eq!(
+        s.status.as_deref(),
+        Some("pasted 0 new record(s), 1 merged into records already here")
+    );
+}
+
 #[test]
 fn a_pasted_duplicate_fills_the_gaps_of_the_record_already_here() {
     let mut s = State::new(Vec::new(), 120, 35);
