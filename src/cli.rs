@@ -211,18 +211,26 @@ fn list_query(paths: &[String], q: &crate::query::Query, reverse: bool) -> Resul
         .any(|t| matches!(t.field, Field::Abstract | Field::Findings));
     let stored = crate::cache::Cache::from_env().zip(index_cache::Key::of(paths));
     if let Some((cache, key)) = &stored {
-        if let Some(entry) =
+        if let Some(mut entry) =
             index_cache::open(cache, key, abstracts).filter(|e| e.index.answers_without_records(q))
         {
-            // The cache is a file like any other: what it holds reaches the terminal sanitised.
-            for line in entry.errors.lines() {
-                eprintln!("{}", sanitize(line));
-            }
             let order = order(&entry.index);
-            print(&mut order.iter().map(|&i| sanitize(entry.line(i))))?;
-            // Freeing the index would only delay the exit.
-            std::mem::forget(entry);
-            return Ok(());
+            // Only the hits' lines are read; a damaged one sends the query the long way.
+            if entry.read_lines(&order).is_some() {
+                // The cache is a file like any other: what it holds reaches the terminal
+                // sanitised.
+                for line in entry.errors.lines() {
+                    eprintln!("{}", sanitize(line));
+                }
+                print(&mut order.iter().map(|&i| {
+                    sanitize(&entry.line(i).unwrap_or_default())
+                        .into_owned()
+                        .into()
+                }))?;
+                // Freeing the index would only delay the exit.
+                std::mem::forget(entry);
+                return Ok(());
+            }
         }
     }
     let mut lib = load_reporting(paths);

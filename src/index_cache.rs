@@ -21,7 +21,10 @@ use std::io::{BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 use std::time::UNIX_EPOCH;
 
-const MAGIC: &[u8; 8] = b"LBINDEX1";
+const MAGIC: &[u8; 8] = b"LBINDEX2";
+/// The `list` lines are checked a block of this many bytes at a time, so that a query with a
+/// few hits reads a few blocks, not every line (355 MB at a million records).
+const LINE_BLOCK: usize = 64 * 1024;
 const MAGIC_ABSTRACTS: &[u8; 8] = b"LBABSTR1";
 
 /// What an entry must match to be used.
@@ -81,11 +84,22 @@ impl Key {
 pub struct Entry {
     /// The load errors, one per line, as `list` reports them on stderr.
     pub errors: String,
-    lines: String,
-    /// Line `i` is `lines[ends[i]..ends[i + 1]]`.
+    /// Line `i` is `lines[ends[i]..ends[i + 1]]`, read by `read_lines`.
     ends: Vec<u64>,
+    lines: Lines,
     /// The search index, without records.
     pub index: Index,
+}
+
+/// The `list` lines' section of an entry: where it lies in the file and each block's checksum;
+/// blocks are read when asked for.
+struct Lines {
+    file: File,
+    at: u64,
+    len: u64,
+    sums: Vec<u64>,
+    /// Blocks read so far, by number.
+    blocks: std::collections::HashMap<usize, Box<[u8]>>,
 }
 
 impl Entry {
@@ -97,28 +111,88 @@ impl Entry {
         self.len() == 0
     }
 
-    /// Record `i`'s `list` line (`cli::list_line`).
-    pub fn line(&self, i: u32) -> &str {
-        let i = i as usize;
-        match (self.ends.get(i), self.ends.get(i + 1)) {
-            (Some(&a), Some(&b)) => self.lines.get(a as usize..b as usize).unwrap_or(""),
-            _ => "",
+    /// Reads and checks the blocks that hold these records' lines (all of them when the
+    /// records are many). None when a block is damaged or a line is not text: the entry is
+    /// then not to be used.
+    pub fn read_lines(&mut self, records: &[u32]) -> Option<()> {
+        let l = &mut self.lines;
+        let count = l.sums.len();
+        let mut wanted: Vec<usize> = Vec::new();
+        let mut all = false;
+        for &i in records {
+            let (a, b) = (*self.ends.get(i as usize)?, *self.ends.get(i as usize + 1)?);
+            wanted.extend(a as usize / LINE_BLOCK..=(b as usize).saturating_sub(1) / LINE_BLOCK);
+            if wanted.len() > count {
+                all = true;
+                break;
+            }
         }
+        if all {
+            wanted = (0..count).collect();
+        } else {
+            wanted.sort_unstable();
+            wanted.dedup();
+        }
+        for k in wanted {
+            if k >= count || l.blocks.contains_key(&k) {
+                continue;
+            }
+            let from = (k * LINE_BLOCK) as u64;
+            let size = (l.len - from).min(LINE_BLOCK as u64) as usize;
+            let mut block = vec![0u8; size].into_boxed_slice();
+            use std::os::unix::fs::FileExt;
+            l.file.read_exact_at(&mut block, l.at + from).ok()?;
+            if checksum(&block) != l.sums[k] {
+                return None;
+            }
+            l.blocks.insert(k, block);
+        }
+        records
+            .iter()
+            .all(|&i| self.line(i).is_some())
+            .then_some(())
+    }
+
+    /// Record `i`'s `list` line (`cli::list_line`), once `read_lines` has read it.
+    pub fn line(&self, i: u32) -> Option<std::borrow::Cow<'_, str>> {
+        let i = i as usize;
+        let (a, b) = (*self.ends.get(i)? as usize, *self.ends.get(i + 1)? as usize);
+        let (first, last) = (a / LINE_BLOCK, b.saturating_sub(1) / LINE_BLOCK);
+        if a == b {
+            return Some("".into());
+        }
+        let part = |k: usize| -> Option<&[u8]> {
+            let block = self.lines.blocks.get(&k)?;
+            let from = (k * LINE_BLOCK).max(a) - k * LINE_BLOCK;
+            let to = ((k + 1) * LINE_BLOCK).min(b) - k * LINE_BLOCK;
+            block.get(from..to)
+        };
+        if first == last {
+            return std::str::from_utf8(part(first)?).ok().map(Into::into);
+        }
+        let mut bytes = Vec::with_capacity(b - a);
+        for k in first..=last {
+            bytes.extend_from_slice(part(k)?);
+        }
+        String::from_utf8(bytes).ok().map(Into::into)
     }
 }
 
 /// Reads the entry for `key`; with `abstracts`, only when the abstract index is stored too.
+/// The `list` lines are left in the file until `read_lines`.
 pub fn open(cache: &Cache, key: &Key, abstracts: bool) -> Option<Entry> {
     let stem = key.stem();
-    let mut r = Reader::open(&cache.dir.join(format!("{stem}.lbi")), MAGIC, key)?;
+    let path = cache.dir.join(format!("{stem}.lbi"));
+    let mut r = Reader::open(&path, MAGIC, key)?;
     let errors = r.get_str()?;
-    let lines = r.get_str()?;
     let ends: Vec<u64> = r.get()?;
+    let sums: Vec<u64> = r.get()?;
+    let (at, len) = r.skip()?;
     let n = ends.len().checked_sub(1)?;
     let sound = ends.first() == Some(&0)
-        && ends.last() == Some(&(lines.len() as u64))
+        && ends.last() == Some(&len)
         && ends.windows(2).all(|w| w[0] <= w[1])
-        && ends.iter().all(|&e| lines.is_char_boundary(e as usize));
+        && sums.len() == (len as usize).div_ceil(LINE_BLOCK);
     if !sound {
         return None;
     }
@@ -129,8 +203,14 @@ pub fn open(cache: &Cache, key: &Key, abstracts: bool) -> Option<Entry> {
     }
     Some(Entry {
         errors,
-        lines,
         ends,
+        lines: Lines {
+            file: File::open(&path).ok()?,
+            at,
+            len,
+            sums,
+            blocks: Default::default(),
+        },
         index,
     })
 }
@@ -171,10 +251,12 @@ pub fn store(
         ends.extend(lens.iter().map(|l| base + l));
         lines.push_str(&text);
     }
+    let sums: Vec<u64> = lines.as_bytes().chunks(LINE_BLOCK).map(checksum).collect();
     write_atomically(&cache.dir, &format!("{stem}.lbi"), MAGIC, key, |w| {
         w.put_str(errors)?;
-        w.put_str(&lines)?;
         w.put(&ends)?;
+        w.put(&sums)?;
+        w.put_str(&lines)?;
         index.write_stored(w)
     })?;
     if index.abstracts_indexed() {
@@ -214,9 +296,10 @@ pub fn prepare(index: &Index, stored: &Stored) {
 pub fn meta_reader(stored: &Stored, records: usize) -> Option<Reader> {
     let path = stored.cache.dir.join(format!("{}.lbi", stored.key.stem()));
     let mut r = Reader::open(&path, MAGIC, &stored.key)?;
-    r.skip()?;
-    r.skip()?;
+    r.skip()?; // errors
     let ends: Vec<u64> = r.get()?;
+    r.get::<u64>()?; // the lines' block checksums
+    r.skip()?; // the lines
     (ends.len() == records + 1).then_some(r)
 }
 
@@ -281,6 +364,8 @@ pub struct Reader {
     r: BufReader<File>,
     /// Bytes not read yet: no section may claim more.
     left: u64,
+    /// The file's length.
+    total: u64,
 }
 
 impl Reader {
@@ -290,6 +375,7 @@ impl Reader {
         let mut r = Reader {
             r: BufReader::with_capacity(1 << 16, file),
             left,
+            total: left,
         };
         let mut m = [0u8; 8];
         r.read_exact(&mut m)?;
@@ -325,12 +411,15 @@ impl Reader {
         (checksum(bytes) == sum).then_some(items)
     }
 
-    /// Passes over a section of bytes unread (and unchecked).
-    fn skip(&mut self) -> Option<()> {
+    /// Passes over a section of bytes (not of wider items) unread and unchecked; where its
+    /// bytes start in the file, and how many there are.
+    fn skip(&mut self) -> Option<(u64, u64)> {
         let n = self.u64()?;
         self.u64()?;
+        let at = self.total - self.left;
         self.left = self.left.checked_sub(n)?;
-        self.r.seek_relative(i64::try_from(n).ok()?).ok()
+        self.r.seek_relative(i64::try_from(n).ok()?).ok()?;
+        Some((at, n))
     }
 
     pub fn get_str(&mut self) -> Option<String> {
@@ -402,11 +491,26 @@ mod tests {
         let key = Key::of(&inputs).unwrap();
         let c = cache(tmp.path());
         store(&c, &key, "one error\n", &records, &fresh).unwrap();
-        let entry = open(&c, &key, true).expect("the entry just stored");
+        let mut entry = open(&c, &key, true).expect("the entry just stored");
         assert_eq!(entry.len(), records.len());
         assert_eq!(entry.errors, "one error\n");
+        // A few records' lines: only their blocks are read.
+        let n = records.len() as u32;
+        entry.read_lines(&[0, n / 2, n - 1]).unwrap();
+        assert_eq!(
+            entry.line(n / 2).as_deref(),
+            Some(crate::cli::list_line(&records.get(n as usize / 2).unwrap()).as_str())
+        );
+        assert!(
+            entry.line(n / 4).is_none(),
+            "a block nobody asked for is not read"
+        );
+        entry.read_lines(&(0..n).collect::<Vec<_>>()).unwrap();
         for (i, r) in records.iter().enumerate() {
-            assert_eq!(entry.line(i as u32), crate::cli::list_line(&r));
+            assert_eq!(
+                entry.line(i as u32).as_deref(),
+                Some(crate::cli::list_line(&r).as_str())
+            );
         }
         let mut found = 0;
         for q in QUERIES {
@@ -443,19 +547,27 @@ mod tests {
         // Not stored without an abstract index, so an `ab:` query cannot be answered.
         assert!(open(&c, &key, true).is_none());
 
-        // Every damaged byte in a section's data is caught (sample every 997th).
+        // Every damaged byte in a section's data is caught (sample every 997th), by `open` or,
+        // in the list lines, by reading them.
+        let all: Vec<u32> = (0..records.len() as u32).collect();
+        let read = |c: &Cache, k: &Key| {
+            open(c, k, false).and_then(|mut e| {
+                e.read_lines(&all)?;
+                Some(e)
+            })
+        };
         let lbi = c.dir.join(format!("{}.lbi", key.stem()));
         let good = std::fs::read(&lbi).unwrap();
         for at in (0..good.len()).step_by(997) {
             let mut bad = good.clone();
             bad[at] ^= 0x20;
             std::fs::write(&lbi, &bad).unwrap();
-            assert!(open(&c, &key, false).is_none(), "byte {at} damaged");
+            assert!(read(&c, &key).is_none(), "byte {at} damaged");
         }
         std::fs::write(&lbi, &good[..good.len() - 1]).unwrap();
         assert!(open(&c, &key, false).is_none(), "truncated");
         std::fs::write(&lbi, &good).unwrap();
-        assert!(open(&c, &key, false).is_some());
+        assert!(read(&c, &key).is_some());
 
         // A file that changed has another key; a folder given instead of the file too.
         std::fs::write(&inputs[0], "TY  - JOUR\nTI  - changed\nER  - \n").unwrap();
