@@ -6,8 +6,10 @@
 //!
 //! As `Vec<Record>` a record took about 3.2 KB for 1.8 KB of RIS (37 allocations, a 640-byte
 //! struct, lists of 24-byte strings) and a million records 2.3 times the file's size; stored,
-//! a record is its text plus about 60 bytes (`examples/memory.rs`). A block read from the
-//! parse cache is kept as read: a second start decodes no record.
+//! it takes 1.74 KB (1.79 KB read from the parse cache, whose blocks keep the blob's capacity;
+//! `examples/memory.rs` at 100k records), and the browser's peak is 1.4 times the file
+//! (BENCHMARKS.md). A block read from the parse cache is kept as read: a second start decodes
+//! no record.
 
 use crate::cache::codec;
 pub use crate::cache::codec::{AuthorView, View};
