@@ -67,20 +67,20 @@ pub fn encode(records: &[Record]) -> Vec<u8> {
 pub fn decode(blob: &[u8]) -> Option<Vec<Record>> {
     let (text, shape, count) = unframe(blob.to_vec())?;
     let mut at = Vec::new();
-    walk(&text, &shape, count, |s, t| at.push((s, t)))?;
+    walk(&text, &shape, count, |s, t, _| at.push((s, t)))?;
     at.into_iter()
         .map(|(s, t)| record_at(&text, &shape, s, t))
         .collect()
 }
 
 /// Checks that `text` and `shape` hold exactly `count` records, calling `each` with where each
-/// one starts (in the shape, in the text). A block that passes decodes: `record_at` and
+/// one starts (in the shape, in the text) and its year. A block that passes decodes: `record_at` and
 /// `view_at` at those places check no less than this does.
 pub fn walk(
     text: &str,
     shape: &[u8],
     count: usize,
-    mut each: impl FnMut(usize, usize),
+    mut each: impl FnMut(usize, usize, Option<i32>),
 ) -> Option<()> {
     let mut r = Reader {
         shape,
@@ -93,8 +93,9 @@ pub fn walk(
         return None;
     }
     for _ in 0..count {
-        each(r.at, r.text_at);
-        r.view()?;
+        let (at, text_at) = (r.at, r.text_at);
+        let year = r.view()?.year;
+        each(at, text_at, year);
     }
     (r.at == shape.len() && r.text_at == text.len()).then_some(())
 }
@@ -119,22 +120,6 @@ pub fn id_at<'a>(text: &'a str, shape: &'a [u8], at: usize, text_at: usize) -> O
         text_at,
     }
     .bs()
-}
-
-/// The year of the record that starts at these places (the fields before it are skipped).
-pub fn year_at(text: &str, shape: &[u8], at: usize, text_at: usize) -> Option<Option<i32>> {
-    let mut r = Reader {
-        shape,
-        at,
-        text,
-        text_at,
-    };
-    r.bs()?; // id
-    r.n()?; // kind
-    r.bos()?; // title
-    r.seq(|r| r.author_view().map(drop))?;
-    r.bos()?; // date
-    r.year()
 }
 
 /// A view of the record that starts at these places in a block.
