@@ -525,7 +525,7 @@ fn read_in_pieces(
         return cannot_read(shown, e);
     }
     // Lines ending in a lone carriage return are unified by `parse_bytes`, read whole.
-    let format = (head.len() == 2 * piece_bytes && !has_lone_cr(&head))
+    let format = (head.len() == 2 * piece_bytes && !library::has_lone_cr(&head))
         .then(|| detect_prefix(&head))
         .flatten()
         .filter(|f| matches!(f, Format::Ris | Format::Medline));
@@ -699,10 +699,6 @@ impl Pieces {
         }
         Ok(batch)
     }
-}
-
-fn has_lone_cr(bytes: &[u8]) -> bool {
-    memchr::memchr_iter(b'\r', bytes).any(|i| bytes.get(i + 1).is_some_and(|&b| b != b'\n'))
 }
 
 fn detect_prefix(bytes: &[u8]) -> Option<Format> {

@@ -295,12 +295,7 @@ fn parse_bytes_uncounted(path: &str, bytes: &[u8]) -> (SourceReport, Parsed) {
 /// Text whose lines end in a lone carriage return (classic Mac exports, and what terminals send
 /// for a paste) with its lines ending in line feeds, as every parser expects; "\r\n" stays.
 pub fn unify_line_ends(text: &str) -> std::borrow::Cow<'_, str> {
-    let lone = text
-        .as_bytes()
-        .iter()
-        .enumerate()
-        .any(|(i, &b)| b == b'\r' && text.as_bytes().get(i + 1) != Some(&b'\n'));
-    if !lone {
+    if !has_lone_cr(text.as_bytes()) {
         return text.into();
     }
     let mut out = String::with_capacity(text.len());
@@ -313,6 +308,11 @@ pub fn unify_line_ends(text: &str) -> std::borrow::Cow<'_, str> {
     }
     out.push_str(rest);
     out.into()
+}
+
+/// Whether a carriage return in `bytes` is not followed by a line feed.
+pub fn has_lone_cr(bytes: &[u8]) -> bool {
+    memchr::memchr_iter(b'\r', bytes).any(|i| bytes.get(i + 1).is_some_and(|&b| b != b'\n'))
 }
 
 fn bytecount_newlines(b: &[u8]) -> usize {
