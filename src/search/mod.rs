@@ -530,8 +530,6 @@ impl Index {
         let n = within.map_or(self.len(), |w| w.hits.len());
         let parts: Vec<Option<Vec<Hit>>> = (0..n.div_ceil(CHUNK))
             .into_par_iter()
-            // One scratch per job rather than per chunk: its memo of skim's scores for chunks
-            // of the needle then serves many chunks.
             .map_init(Scratch::default, |local, c| {
                 if cancelled() {
                     return None;
@@ -658,7 +656,14 @@ struct Memo {
     /// Per needle position past the first, per word: how many needle characters from there on
     /// the word holds, plus one. A table is made when a match first reaches its position.
     reach: Vec<OnceLock<Box<[AtomicU8]>>>,
-    by_first: [AtomicU32; 128],
+    /// Per chunk of the needle (from, to), per word: skim's score of the chunk in the word plus
+    /// `SCORE_BIAS` (0: not yet known). Shared by the threads, as a memo per thread scored the
+    /// same chunk words again in every job: skim and a hash map were a quarter of a short
+    /// needle's pass at a million records (`examples/passes.rs`, `co>cog`).
+    chunks: Vec<OnceLock<Box<[AtomicU32]>>>,
+    /// Per needle position, per first byte (ASCII): the score of a chunk of one character
+    /// from there, in any word starting with that byte.
+    by_first: Vec<[AtomicU32; 128]>,
 }
 
 const SCORE_BIAS: i64 = 1 << 30;
@@ -669,13 +674,13 @@ const SCORE_BIAS: i64 = 1 << 30;
 struct Start {
     /// The words that hold the whole needle.
     whole: Ranked,
-    /// The words that hold a chunk a next word may go on from: two characters or more (one
-    /// CJK).
-    opens: Ranked,
     /// Per word in `whole`: skim's score plus `SCORE_BIAS` (0: not yet known).
     scores: Box<[AtomicU32]>,
-    /// Per word in `opens`: how many needle characters it holds from the start.
-    reach: Vec<u8>,
+    /// Per word: how many needle characters it holds entered at the needle's start, when that
+    /// is the whole needle or a chunk a next word may go on from (two characters or more, one
+    /// CJK); else 0. One byte a word: a look-up in this table (which stays in the processor's
+    /// second-level cache at half a million words) cost less than two in bit sets.
+    entry: Box<[u8]>,
 }
 
 /// A set of words as bits, with each word's number among the set ones.
@@ -723,7 +728,12 @@ impl Memo {
         Memo {
             start: OnceLock::new(),
             reach: (0..positions).map(|_| OnceLock::new()).collect(),
-            by_first: std::array::from_fn(|_| AtomicU32::new(0)),
+            chunks: (0..positions * positions)
+                .map(|_| OnceLock::new())
+                .collect(),
+            by_first: (0..positions)
+                .map(|_| std::array::from_fn(|_| AtomicU32::new(0)))
+                .collect(),
         }
     }
 }
@@ -735,10 +745,8 @@ struct Pass<'a> {
     terms: &'a [Prepared<'a>],
 }
 
-/// Per-thread scratch of a pass: skim's scores for one chunk of a needle in one word, and the
-/// chunks of the match at hand.
+/// Per-thread scratch of a pass: the chunks of the match at hand.
 struct Scratch {
-    memo: FxHashMap<(u32, u8, u8, u8), i64>,
     chunks: Vec<(u32, u8, u8)>,
     /// For each needle position a match opened: the token and position its chunk started at
     /// (kept between records: `find` reads only the entries it wrote).
@@ -748,7 +756,6 @@ struct Scratch {
 impl Default for Scratch {
     fn default() -> Scratch {
         Scratch {
-            memo: FxHashMap::default(),
             chunks: Vec::new(),
             via: [(0, 0); 64],
         }
@@ -772,7 +779,7 @@ impl Pass<'_> {
         let mut last = 0;
         let n = self.terms.len();
         for (t, p) in self.terms.iter().enumerate().skip(known_terms).rev() {
-            let s = self.term_eval(i, t, p, !p.term.negated, local);
+            let s = self.term_eval(i, p, !p.term.negated, local);
             if s.is_some() == p.term.negated {
                 return None;
             }
@@ -791,14 +798,7 @@ impl Pass<'_> {
     }
 
     /// Whether the term matches record `i` (Some), with its score when `scoring`.
-    fn term_eval(
-        &self,
-        i: usize,
-        t: usize,
-        p: &Prepared,
-        scoring: bool,
-        local: &mut Scratch,
-    ) -> Option<i64> {
+    fn term_eval(&self, i: usize, p: &Prepared, scoring: bool, local: &mut Scratch) -> Option<i64> {
         if let Some(scores) = &p.abstract_scores {
             let s = scores[i];
             return (s != NO_MATCH).then_some(s as i64);
@@ -827,7 +827,7 @@ impl Pass<'_> {
             if !scoring {
                 return Some(0);
             }
-            return Some(self.found_score(t, plan, &found, local));
+            return Some(self.found_score(plan, &found, local));
         }
         if let (Field::Year, Pattern::Years(lo, hi)) = (p.term.field, &p.term.pattern) {
             let y = ix.years[i];
@@ -885,51 +885,43 @@ impl Pass<'_> {
     /// Skim's score of a gate match: of the word that holds the whole needle, or, for a needle
     /// spread over several words, the sum of skim's scores of each word's chunk less what the
     /// later chunks gain by each starting afresh (so a match inside one word ranks first).
-    fn found_score(&self, t: usize, plan: &TokenPlan, found: &Found, local: &mut Scratch) -> i64 {
+    fn found_score(&self, plan: &TokenPlan, found: &Found, local: &Scratch) -> i64 {
         let vocab = &self.meta.vocab;
         let chunks = match found {
             Found::Chunks => &local.chunks,
             &Found::ByFirst(first) => {
                 // A one-character needle scores by the word's first character alone (test
                 // `one_character_scores_by_the_first`): one slot per first byte.
-                let slot = &plan.memo.by_first[first as usize & 0x7f];
-                let known = slot.load(Ordering::Relaxed);
-                if known != 0 {
-                    return known as i64 - SCORE_BIAS;
-                }
-                let s = skim_score(&(first as char).to_string(), &plan.original);
-                slot.store(
-                    (s + SCORE_BIAS).clamp(1, u32::MAX as i64) as u32,
-                    Ordering::Relaxed,
-                );
-                return s;
+                return remembered(&plan.memo.by_first[0][first as usize & 0x7f], || {
+                    skim_score(&(first as char).to_string(), &plan.original)
+                });
             }
             &Found::Word(w) => {
                 let start = plan.start(vocab);
-                let Some(slot) = start.whole.rank(w).map(|r| &start.scores[r]) else {
-                    return skim_score(vocab.word(w), &plan.original);
+                return match start.whole.rank(w) {
+                    Some(r) => remembered(&start.scores[r], || {
+                        skim_score(vocab.word(w), &plan.original)
+                    }),
+                    None => skim_score(vocab.word(w), &plan.original),
                 };
-                let known = slot.load(Ordering::Relaxed);
-                if known != 0 {
-                    return known as i64 - SCORE_BIAS;
-                }
-                let s = skim_score(vocab.word(w), &plan.original);
-                slot.store(
-                    (s + SCORE_BIAS).clamp(1, u32::MAX as i64) as u32,
-                    Ordering::Relaxed,
-                );
-                return s;
             }
         };
         let mut total = 0;
+        let n = plan.needle.len();
         for &(w, from, to) in chunks {
-            let key = (w, t as u8, from, to);
-            total += *local.memo.entry(key).or_insert_with(|| {
-                let chunk: String = plan.original_chars[from as usize..to as usize]
-                    .iter()
-                    .collect();
-                skim_score(vocab.word(w), &chunk)
-            });
+            let (from, to) = (from as usize, to as usize);
+            let chunk = || -> String { plan.original_chars[from..to].iter().collect() };
+            let first = vocab.first[w as usize];
+            total += if to == from + 1 && first < NON_ASCII {
+                // A chunk of one character, like a needle of one: by the first byte.
+                remembered(&plan.memo.by_first[from][first as usize], || {
+                    skim_score(&(first as char).to_string(), &chunk())
+                })
+            } else {
+                // `to` is at least `from + 1`, so (from, to - 1) numbers the chunk below n * n.
+                let table = plan.memo.chunks[from * n + to - 1].get_or_init(|| zeroed(vocab.len()));
+                remembered(&table[w as usize], || skim_score(vocab.word(w), &chunk()))
+            };
         }
         total - CHUNK_PENALTY * (chunks.len() as i64 - 1)
     }
@@ -938,6 +930,22 @@ impl Pass<'_> {
 /// What a later chunk of a needle spread over words gains by starting a word of its own: the
 /// first-character bonus (skim's bonus 8 for a word start, doubled) and the gap it skips (3).
 const CHUNK_PENALTY: i64 = 8 + 3;
+
+/// A score from its slot in a memo shared by a pass's threads (biased by `SCORE_BIAS`, 0 while
+/// not yet known), computed and stored when not yet known.
+fn remembered(slot: &AtomicU32, score: impl FnOnce() -> i64) -> i64 {
+    match slot.load(Ordering::Relaxed) {
+        0 => {
+            let s = score();
+            slot.store(
+                (s + SCORE_BIAS).clamp(1, u32::MAX as i64) as u32,
+                Ordering::Relaxed,
+            );
+            s
+        }
+        known => known as i64 - SCORE_BIAS,
+    }
+}
 
 fn skim_score(word: &str, needle: &str) -> i64 {
     matcher().fuzzy_match(word, needle).unwrap_or(0)
@@ -1024,27 +1032,34 @@ impl TokenPlan {
         let n = self.needle.len();
         let start = self.start(vocab);
         let mut open = 1u64;
-        for (at, &token) in tokens.iter().enumerate() {
+        let mut at = 0;
+        loop {
+            // The next token whose first byte an open needle position may go on from. (Testing
+            // four tokens with one branch was slower: `examples/passes.rs`, one thread.)
+            let (token, mut m) = loop {
+                let &t = tokens.get(at)?;
+                let m = self.by_first[(t >> 24) as usize] & open;
+                if m != 0 {
+                    break (t, m);
+                }
+                at += 1;
+            };
             let first = (token >> 24) as u8;
-            let mut m = self.by_first[first as usize] & open;
-            if m == 0 {
-                continue;
-            }
             if n == 1 && first < NON_ASCII {
                 return Some(Found::ByFirst(first));
             }
             let w = token & WORD_ID;
-            if m & 1 != 0 {
-                if start.whole.rank(w).is_some() {
-                    return Some(Found::Word(w));
-                }
-                if start.opens.rank(w).is_none() {
-                    // Entered at the needle's start, the word does nothing.
-                    m &= !1;
-                    if m == 0 {
-                        continue;
-                    }
-                }
+            // What the word does entered at the needle's start (0: nothing).
+            let entry = if m & 1 != 0 {
+                start.entry[w as usize] as usize
+            } else {
+                0
+            };
+            if entry == n {
+                return Some(Found::Word(w));
+            }
+            if entry == 0 {
+                m &= !1;
             }
             if first >= NON_ASCII && m > 1 {
                 let c = fold_char(
@@ -1064,8 +1079,7 @@ impl TokenPlan {
                 let i = m.trailing_zeros() as usize;
                 m &= m - 1;
                 let k = if i == 0 {
-                    // Bit 0 is left only for words in `opens`.
-                    start.opens.rank(w).map_or(1, |r| start.reach[r] as usize)
+                    entry
                 } else {
                     self.reach_at(i, w, vocab)
                 };
@@ -1085,22 +1099,31 @@ impl TokenPlan {
                     return Some(Found::Chunks);
                 }
                 // A chunk of two or more characters (or one CJK character) lets the next word
-                // start a new chunk.
+                // start a new chunk: positions lo..=i + k (below n, so below 64) open, and
+                // each newly open one remembers where its chunk started.
                 let lo = if first == CJK { i + 1 } else { i + 2 };
-                for (j, slot) in via.iter_mut().enumerate().take(i + k + 1).skip(lo) {
-                    if (open | opened) & (1 << j) == 0 {
-                        opened |= 1 << j;
-                        *slot = (at as u32, i as u8);
+                let upto = i + k;
+                if upto >= lo {
+                    let span = ((1u64 << upto << 1).wrapping_sub(1)) & !((1u64 << lo) - 1);
+                    let mut new = span & !(open | opened);
+                    opened |= new;
+                    while new != 0 {
+                        via[new.trailing_zeros() as usize] = (at as u32, i as u8);
+                        new &= new - 1;
                     }
                 }
             }
             open |= opened;
+            at += 1;
         }
-        None
     }
 
     /// `reach` of word `w` from needle position `i`, remembered for the pass.
     fn reach_at(&self, i: usize, w: u32, vocab: &Vocab) -> usize {
+        if i + 1 == self.needle.len() {
+            // The last character: the word's first one, known to match.
+            return 1;
+        }
         let table = self.memo.reach[i].get_or_init(|| zeroed(vocab.len()));
         let slot = &table[w as usize];
         match slot.load(Ordering::Relaxed) {
@@ -1127,19 +1150,18 @@ impl TokenPlan {
     fn sweep(&self, vocab: &Vocab) -> Start {
         let words = vocab.len();
         let blocks = words.div_ceil(64);
-        let (mut whole, mut opens) = (vec![0u64; blocks], vec![0u64; blocks]);
-        let mut reach = vec![0u8; words];
+        let mut whole = vec![0u64; blocks];
+        let mut entry = vec![0u8; words];
         // Bit blocks per parallel job.
         const JOB: usize = 64;
         let n = self.needle.len();
         whole
             .par_chunks_mut(JOB)
-            .zip(opens.par_chunks_mut(JOB))
-            .zip(reach.par_chunks_mut(JOB * 64))
+            .zip(entry.par_chunks_mut(JOB * 64))
             .enumerate()
-            .for_each(|(job, ((whole, opens), reach))| {
+            .for_each(|(job, (whole, entry))| {
                 let base = job * JOB * 64;
-                for (j, r) in reach.iter_mut().enumerate() {
+                for (j, e) in entry.iter_mut().enumerate() {
                     let w = base + j;
                     let first = vocab.first[w];
                     if self.by_first[first as usize] & 1 == 0 {
@@ -1153,31 +1175,20 @@ impl TokenPlan {
                         }
                     }
                     let k = self.reach(word, 0);
-                    *r = k as u8;
                     let lo = if first == CJK { 1 } else { 2 };
-                    let bit = 1u64 << (j % 64);
                     if k == n {
-                        whole[j / 64] |= bit;
-                    } else if k >= lo {
-                        opens[j / 64] |= bit;
+                        whole[j / 64] |= 1u64 << (j % 64);
+                    }
+                    if k == n || k >= lo {
+                        *e = k as u8;
                     }
                 }
             });
-        let (whole, opens) = (Ranked::new(whole), Ranked::new(opens));
-        let mut dense = Vec::with_capacity(opens.len());
-        for (b, &bits) in opens.bits.iter().enumerate() {
-            let mut bits = bits;
-            while bits != 0 {
-                dense.push(reach[b * 64 + bits.trailing_zeros() as usize]);
-                bits &= bits - 1;
-            }
-        }
-        let reach = dense;
+        let whole = Ranked::new(whole);
         Start {
             scores: zeroed(whole.len()),
             whole,
-            opens,
-            reach,
+            entry: entry.into_boxed_slice(),
         }
     }
 
@@ -1592,7 +1603,8 @@ mod token_gate_tests {
 
     proptest::proptest! {
         /// Skim's score of a one-character needle in a word depends on the word's first
-        /// character only (the memo keyed by it relies on this).
+        /// character only (the memo keyed by it, for a needle or a chunk of one character, relies
+        /// on this).
         #[test]
         fn one_character_scores_by_the_first(text in "[a-zA-Z0-9 .-]{1,40}", c in "[a-zA-Z0-9.-]") {
             words(&text, |w| {
@@ -1891,7 +1903,7 @@ mod reference_tests {
                     let want = reference_find(&plan, tokens, &meta.vocab);
                     let got = plan.find(tokens, &meta.vocab, &mut scratch.chunks, &mut scratch.via);
                     let got = got.map(|f| {
-                        let s = pass.found_score(0, &plan, &f, &mut scratch);
+                        let s = pass.found_score(&plan, &f, &scratch);
                         (spelled(f, &scratch.chunks, plan.needle.len()), s)
                     });
                     let want = want.map(|w| {
