@@ -467,7 +467,8 @@ fn merge_in_place(
 }
 
 /// Per-record preparation before de-duplication: year from the date, id, the record's own
-/// source in `sources`, lists trimmed to size. Doing it twice changes nothing, so the loader
+/// source in `sources`. (Lists are not trimmed to size: every record is stored encoded
+/// (`store::Records`) and these are dropped.) Doing it twice changes nothing, so the loader
 /// runs it on each piece as it is parsed (while the records are hot) and the cache stores
 /// prepared records.
 pub fn prepare(records: &mut [Record]) {
@@ -480,7 +481,6 @@ pub fn prepare(records: &mut [Record]) {
         if r.sources.is_empty() {
             r.sources = vec![r.source.clone()];
         }
-        r.fit();
     });
 }
 

@@ -253,30 +253,6 @@ impl Record {
         }
         format!("r:{:016x}", h.0)
     }
-
-    /// Drops the spare capacity of every list, so a library of a million records does not
-    /// carry a million half-empty buffers (the allocator keeps a buffer that shrinks by less
-    /// than half in place, so `shrink_to_fit` would not free it).
-    pub fn fit(&mut self) {
-        fn fit<T>(v: &mut Vec<T>) {
-            if v.capacity() > v.len() {
-                let mut exact = Vec::with_capacity(v.len());
-                exact.append(v);
-                *v = exact;
-            }
-        }
-        fit(&mut self.authors);
-        for a in &mut self.authors {
-            fit(&mut a.affiliations);
-        }
-        fit(&mut self.issn);
-        fit(&mut self.isbn);
-        fit(&mut self.keywords);
-        fit(&mut self.subjects);
-        fit(&mut self.abstract_sections);
-        fit(&mut self.related);
-        fit(&mut self.sources);
-    }
 }
 
 /// `out.push_str(&s.to_lowercase())` without the temporary string for ASCII text.
@@ -663,21 +639,6 @@ mod tests {
         assert_eq!(r.compute_id(), "doi:10.1108/mhsi-10-2015-0038");
         r.doi = Some("10.1/ÄB".into());
         assert_eq!(r.compute_id(), "doi:10.1/äb");
-    }
-
-    #[test]
-    fn fit_keeps_the_lists_and_drops_their_spare_room() {
-        let mut r = Record::default();
-        r.keywords.push("a".into());
-        r.authors.push(Author::parse("Ley, Ann"));
-        r.authors[0].affiliations.push("Leeds".into());
-        assert!(r.keywords.capacity() > 1);
-        r.fit();
-        assert_eq!(r.keywords, vec!["a"]);
-        assert_eq!(r.keywords.capacity(), 1);
-        assert_eq!(r.authors.capacity(), 1);
-        assert_eq!(r.authors[0].affiliations, vec!["Leeds"]);
-        assert_eq!(r.authors[0].affiliations.capacity(), 1);
     }
 
     #[test]
