@@ -22,7 +22,7 @@ use fuzzy_matcher::FuzzyMatcher;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use std::borrow::Cow;
-use std::sync::atomic::{AtomicU32, AtomicU8, Ordering};
+use std::sync::atomic::{AtomicU32, AtomicU8, AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
 
 /// One record that matched, with its score (higher is better).
@@ -659,8 +659,13 @@ struct Memo {
     /// Per chunk of the needle (from, to), per word: skim's score of the chunk in the word plus
     /// `SCORE_BIAS` (0: not yet known). Shared by the threads, as a memo per thread scored the
     /// same chunk words again in every job: skim and a hash map were a quarter of a short
-    /// needle's pass at a million records (`examples/passes.rs`, `co>cog`).
+    /// needle's pass at a million records (`examples/passes.rs`, `co>cog`). A table is made
+    /// when a chunk is first scored, while `tables` allows (a long needle spread over many
+    /// words could otherwise ask for hundreds of them); past that, chunks are remembered per
+    /// thread (`Scratch::chunk_scores`).
     chunks: Vec<OnceLock<Box<[AtomicU32]>>>,
+    /// The bytes more chunk tables may take.
+    table_bytes: AtomicUsize,
     /// Per needle position, per first byte (ASCII): the score of a chunk of one character
     /// from there, in any word starting with that byte.
     by_first: Vec<[AtomicU32; 128]>,
@@ -719,11 +724,33 @@ impl Ranked {
     }
 }
 
+impl Memo {
+    /// Chunk table `k` (made now when the budget allows), or None.
+    fn chunk_table(&self, k: usize, words: usize) -> Option<&[AtomicU32]> {
+        let slot = &self.chunks[k];
+        if let Some(t) = slot.get() {
+            return Some(t);
+        }
+        let granted = self
+            .table_bytes
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |left| {
+                left.checked_sub(words * std::mem::size_of::<AtomicU32>())
+            })
+            .is_ok();
+        // Two threads may both be granted one for the same chunk; one table is made.
+        granted.then(|| &**slot.get_or_init(|| zeroed(words)))
+    }
+}
+
 fn zeroed<T: Default>(len: usize) -> Box<[T]> {
     (0..len).map(|_| T::default()).collect()
 }
 
+/// What the chunk tables of one term's pass may take together, in bytes.
+const CHUNK_TABLES_BYTES: usize = 32 << 20;
+
 impl Memo {
+    /// The memo of a needle of `positions` characters.
     fn new(positions: usize) -> Memo {
         Memo {
             start: OnceLock::new(),
@@ -731,6 +758,7 @@ impl Memo {
             chunks: (0..positions * positions)
                 .map(|_| OnceLock::new())
                 .collect(),
+            table_bytes: AtomicUsize::new(CHUNK_TABLES_BYTES),
             by_first: (0..positions)
                 .map(|_| std::array::from_fn(|_| AtomicU32::new(0)))
                 .collect(),
@@ -745,9 +773,11 @@ struct Pass<'a> {
     terms: &'a [Prepared<'a>],
 }
 
-/// Per-thread scratch of a pass: the chunks of the match at hand.
+/// Per-thread scratch of a pass: the chunks of the match at hand, and skim's scores of chunks
+/// the shared memo has no table for.
 struct Scratch {
     chunks: Vec<(u32, u8, u8)>,
+    chunk_scores: FxHashMap<(u32, u8, u8), i64>,
     /// For each needle position a match opened: the token and position its chunk started at
     /// (kept between records: `find` reads only the entries it wrote).
     via: [(u32, u8); 64],
@@ -757,6 +787,7 @@ impl Default for Scratch {
     fn default() -> Scratch {
         Scratch {
             chunks: Vec::new(),
+            chunk_scores: FxHashMap::default(),
             via: [(0, 0); 64],
         }
     }
@@ -885,10 +916,15 @@ impl Pass<'_> {
     /// Skim's score of a gate match: of the word that holds the whole needle, or, for a needle
     /// spread over several words, the sum of skim's scores of each word's chunk less what the
     /// later chunks gain by each starting afresh (so a match inside one word ranks first).
-    fn found_score(&self, plan: &TokenPlan, found: &Found, local: &Scratch) -> i64 {
+    fn found_score(&self, plan: &TokenPlan, found: &Found, local: &mut Scratch) -> i64 {
         let vocab = &self.meta.vocab;
+        let Scratch {
+            chunks,
+            chunk_scores,
+            ..
+        } = local;
         let chunks = match found {
-            Found::Chunks => &local.chunks,
+            Found::Chunks => &chunks[..],
             &Found::ByFirst(first) => {
                 // A one-character needle scores by the word's first character alone (test
                 // `one_character_scores_by_the_first`): one slot per first byte.
@@ -919,8 +955,14 @@ impl Pass<'_> {
                 })
             } else {
                 // `to` is at least `from + 1`, so (from, to - 1) numbers the chunk below n * n.
-                let table = plan.memo.chunks[from * n + to - 1].get_or_init(|| zeroed(vocab.len()));
-                remembered(&table[w as usize], || skim_score(vocab.word(w), &chunk()))
+                match plan.memo.chunk_table(from * n + to - 1, vocab.len()) {
+                    Some(table) => {
+                        remembered(&table[w as usize], || skim_score(vocab.word(w), &chunk()))
+                    }
+                    None => *chunk_scores
+                        .entry((w, from as u8, to as u8))
+                        .or_insert_with(|| skim_score(vocab.word(w), &chunk())),
+                }
             };
         }
         total - CHUNK_PENALTY * (chunks.len() as i64 - 1)
@@ -1872,12 +1914,14 @@ mod reference_tests {
     proptest::proptest! {
         /// `find` with the pass's word tables (shared by every record of the pass, filled as
         /// records need them or all at once beforehand) gives the match the reference gives,
-        /// and `found_score` its score.
+        /// and `found_score` its score, with chunk scores in shared tables or (the tables'
+        /// budget spent) remembered per thread.
         #[test]
         fn find_and_score_agree_with_the_reference(
             records in records(),
             needle in "[abcAé同-]{1,6}",
             prepared in proptest::bool::ANY,
+            tables in proptest::bool::ANY,
         ) {
             let case_sensitive = needle.chars().any(char::is_uppercase);
             let ix = Index::new(Arc::new(crate::store::Records::from(records)));
@@ -1885,6 +1929,9 @@ mod reference_tests {
             let plan = TokenPlan::new(&needle, case_sensitive).unwrap();
             if prepared {
                 plan.prepare(&meta.vocab);
+            }
+            if !tables {
+                plan.memo.table_bytes.store(0, Ordering::Relaxed);
             }
             let term = crate::query::Term {
                 field: Field::Any,
@@ -1903,7 +1950,7 @@ mod reference_tests {
                     let want = reference_find(&plan, tokens, &meta.vocab);
                     let got = plan.find(tokens, &meta.vocab, &mut scratch.chunks, &mut scratch.via);
                     let got = got.map(|f| {
-                        let s = pass.found_score(&plan, &f, &scratch);
+                        let s = pass.found_score(&plan, &f, &mut scratch);
                         (spelled(f, &scratch.chunks, plan.needle.len()), s)
                     });
                     let want = want.map(|w| {
