@@ -401,69 +401,107 @@ fn merge_in_place(
             }
         }
     }
-    // Records at or past `n` are the fresh ones kept, in order.
-    let mut changed: FastMap<usize, Record> = FastMap::default();
-    let mut kept: Vec<Record> = Vec::new();
+    let mut slots = Pasted {
+        stored: records,
+        merged_into: FastMap::default(),
+        kept: Vec::new(),
+    };
     let mut merged = 0;
     // `fresh` is left as it is until nothing can fail: the caller's fallback needs it.
-    for r in fresh.iter().cloned() {
-        let into = dedup_keys(&r)
-            .iter()
-            .flatten()
-            .find_map(|k| seen.get(k).copied());
-        let target = into.and_then(|j| {
-            if j >= n {
-                return Some((j, kept.get(j - n)?.clone()));
-            }
-            let t = changed.get(&j).cloned().or_else(|| records.get(j))?;
-            Some((j, t))
-        });
-        match target {
-            Some((j, mut t)) if !conflicts(&t, &r) => {
-                if r.id != t.id {
+    for mut r in fresh.iter().cloned() {
+        let at = n + slots.kept.len();
+        match place(&mut seen, &mut slots, at, &dedup_keys(&r), &mut r) {
+            Placed::Merged { into, id } => {
+                if slots.slot(into).is_none_or(|t| t.id != id) {
                     return None;
-                }
-                merge_into(&mut t, r);
-                for k in dedup_keys(&t).into_iter().flatten() {
-                    seen.entry(k).or_insert(j);
-                }
-                if j >= n {
-                    kept[j - n] = t;
-                } else {
-                    changed.insert(j, t);
                 }
                 merged += 1;
             }
-            _ => {
-                let j = n + kept.len();
-                for k in dedup_keys(&r).into_iter().flatten() {
-                    seen.entry(k).or_insert(j);
-                }
-                kept.push(r);
-            }
+            Placed::Kept => slots.kept.push(r),
         }
     }
-    // Ids as `make_ids_unique` gives them: a repeated id gets its count as a suffix.
-    use std::hash::BuildHasher;
-    let hash = |id: &str| foldhash::fast::FixedState::default().hash_one(id);
-    let mut counts: FastMap<u64, usize> = ids;
-    let mut renamed = Vec::new();
-    for (k, r) in kept.iter().enumerate() {
-        let c = counts.entry(hash(&r.id)).or_insert(0);
-        *c += 1;
-        if *c > 1 {
-            renamed.push((k, *c));
-        }
-    }
-    for (k, c) in renamed {
-        kept[k].id = format!("{}-{}", kept[k].id, c);
-    }
-    for (j, r) in changed {
+    let Pasted {
+        merged_into,
+        mut kept,
+        ..
+    } = slots;
+    number_repeated_ids(ids, &mut kept);
+    for (j, r) in merged_into {
         records.replace(j, &r);
     }
     records.push(&kept);
     fresh.clear();
     Some(merged)
+}
+
+/// Where `place` finds the records before the one it places: a library's own records (an
+/// already de-duplicated store, decoded only when a pasted one shares a key with it; such a
+/// record is stored again, unchanged when their DOIs conflicted), then the pasted records
+/// kept so far.
+struct Pasted<'a> {
+    stored: &'a Records,
+    merged_into: FastMap<usize, Record>,
+    kept: Vec<Record>,
+}
+
+/// The records `place` may merge into, by position.
+trait Slots {
+    fn slot(&mut self, j: usize) -> Option<&mut Record>;
+}
+
+impl Slots for [Record] {
+    fn slot(&mut self, j: usize) -> Option<&mut Record> {
+        self.get_mut(j)
+    }
+}
+
+impl Slots for Pasted<'_> {
+    fn slot(&mut self, j: usize) -> Option<&mut Record> {
+        let n = self.stored.len();
+        if j >= n {
+            return self.kept.get_mut(j - n);
+        }
+        match self.merged_into.entry(j) {
+            std::collections::hash_map::Entry::Occupied(e) => Some(e.into_mut()),
+            std::collections::hash_map::Entry::Vacant(e) => Some(e.insert(self.stored.get(j)?)),
+        }
+    }
+}
+
+/// What `place` did with a record.
+enum Placed {
+    /// Merged into the record at `into`; `id` was the merged record's own.
+    Merged { into: usize, id: String },
+    /// Left where it is, known from now on under position `at`.
+    Kept,
+}
+
+/// De-duplication's one step: `r` (with its `keys`, at position `at`) is merged into the
+/// first earlier record sharing a key with it unless their DOIs or PMIDs differ; `seen` maps
+/// every key met so far to the record holding it. A merged record is taken out of `r`.
+fn place(
+    seen: &mut FastMap<u64, usize>,
+    slots: &mut (impl Slots + ?Sized),
+    at: usize,
+    keys: &[Option<u64>; 3],
+    r: &mut Record,
+) -> Placed {
+    let into = keys.iter().flatten().find_map(|k| seen.get(k).copied());
+    if let Some(j) = into {
+        if let Some(t) = slots.slot(j).filter(|t| !conflicts(t, r)) {
+            let r = std::mem::take(r);
+            let id = r.id.clone();
+            merge_into(t, r);
+            for k in dedup_keys(t).into_iter().flatten() {
+                seen.entry(k).or_insert(j);
+            }
+            return Placed::Merged { into: j, id };
+        }
+    }
+    for k in keys.iter().flatten() {
+        seen.entry(*k).or_insert(at);
+    }
+    Placed::Kept
 }
 
 /// Per-record preparation before de-duplication: year from the date, id, the record's own
@@ -704,25 +742,13 @@ pub fn deduplicate(records: &mut Vec<Record>) -> usize {
     let mut merged = 0;
     let mut renamed: HashMap<String, String> = HashMap::new();
     for i in 0..records.len() {
-        let into = keys[i].iter().flatten().find_map(|k| seen.get(k).copied());
-        match into {
-            Some(j) if !conflicts(&records[j], &records[i]) => {
-                let r = std::mem::take(&mut records[i]);
-                if r.id != records[j].id {
-                    renamed.insert(r.id.clone(), records[j].id.clone());
-                }
-                merge_into(&mut records[j], r);
-                for k in dedup_keys(&records[j]).into_iter().flatten() {
-                    seen.entry(k).or_insert(j);
-                }
-                removed[i] = true;
-                merged += 1;
+        let (before, rest) = records.split_at_mut(i);
+        if let Placed::Merged { into, id } = place(&mut seen, before, i, &keys[i], &mut rest[0]) {
+            if id != before[into].id {
+                renamed.insert(id, before[into].id.clone());
             }
-            _ => {
-                for k in keys[i].iter().flatten() {
-                    seen.entry(*k).or_insert(i);
-                }
-            }
+            removed[i] = true;
+            merged += 1;
         }
     }
     if merged > 0 {
@@ -793,21 +819,20 @@ fn merge_into(a: &mut Record, b: Record) {
 }
 
 fn make_ids_unique(records: &mut [Record]) {
-    // Count with borrowed ids first; only the few repeated ones are renamed.
-    let mut repeated = Vec::new();
-    {
-        let mut count: FastMap<&str, usize> =
-            FastMap::with_capacity_and_hasher(records.len(), Default::default());
-        for (i, r) in records.iter().enumerate() {
-            let n = count.entry(r.id.as_str()).or_insert(0);
-            *n += 1;
-            if *n > 1 {
-                repeated.push((i, *n));
-            }
+    number_repeated_ids(FastMap::default(), records);
+}
+
+/// Gives each id met again (after `counts`, how often each id hash was met before) its count
+/// as a suffix: the second "x" becomes "x-2".
+fn number_repeated_ids(mut counts: FastMap<u64, usize>, records: &mut [Record]) {
+    use std::hash::BuildHasher;
+    let hash = |id: &str| foldhash::fast::FixedState::default().hash_one(id);
+    for r in records.iter_mut() {
+        let n = counts.entry(hash(&r.id)).or_insert(0);
+        *n += 1;
+        if *n > 1 {
+            r.id = format!("{}-{}", r.id, n);
         }
-    }
-    for (i, n) in repeated {
-        records[i].id = format!("{}-{}", records[i].id, n);
     }
 }
 
