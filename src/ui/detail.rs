@@ -19,9 +19,15 @@ pub struct DetailText {
 
 /// Related papers of record `i` that are in the library, in order.
 pub fn links(state: &State, i: u32) -> Vec<u32> {
-    let Some(r) = state.records.get(i as usize) else {
-        return Vec::new();
-    };
+    match state.records.get(i as usize) {
+        Some(r) => links_of(state, i, &r),
+        None => Vec::new(),
+    }
+}
+
+/// `links` of record `i`, already decoded as `r` (the detail pane draws it: decoding it again
+/// every frame was work done twice).
+fn links_of(state: &State, i: u32, r: &Record) -> Vec<u32> {
     let mut out: Vec<u32> = Vec::new();
     for id in &r.related {
         if let Some(j) = state.by_id.get(&state.records, id) {
@@ -204,7 +210,7 @@ pub fn build(state: &State, i: u32, width: u16, selected: Option<usize>) -> Deta
         );
     }
 
-    let related = links(state, i);
+    let related = links_of(state, i, &r);
     let unresolved = r.related.len().saturating_sub(related.len());
     if !r.related.is_empty() {
         lines.push(Line::default());
