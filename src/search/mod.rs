@@ -6,6 +6,7 @@
 //! rows on screen.
 
 mod gate;
+mod lists;
 mod stored;
 mod worker;
 
@@ -118,6 +119,9 @@ struct Meta {
     /// Per record: its year, or `NO_YEAR`.
     years: Vec<i32>,
     vocab: Vocab,
+    /// Per record: its tokens grouped by their first character (made from `tokens` at load,
+    /// not stored).
+    lists: lists::Lists,
 }
 
 const NO_YEAR: i32 = i32::MIN;
@@ -358,6 +362,7 @@ impl Meta {
             .map(|i| records.year(i).unwrap_or(NO_YEAR))
             .collect();
         vocab.text.shrink_to_fit();
+        let lists = lists::Lists::build(&tokens, &spans);
         Meta {
             tokens,
             spans,
@@ -365,6 +370,7 @@ impl Meta {
             present,
             years,
             vocab,
+            lists,
         }
     }
 
@@ -376,6 +382,7 @@ impl Meta {
             + self.vocab.text.capacity()
             + self.vocab.ends.capacity() * 4
             + self.vocab.first.capacity()
+            + self.lists.heap_bytes()
     }
 }
 
@@ -781,6 +788,8 @@ struct Scratch {
     /// For each needle position a match opened: the token and position its chunk started at
     /// (kept between records: `find` reads only the entries it wrote).
     via: [(u32, u8); 64],
+    /// Per term (the first few): the records this thread tried it on, and how many failed it.
+    failures: [(u32, u32); 8],
 }
 
 impl Default for Scratch {
@@ -789,6 +798,7 @@ impl Default for Scratch {
             chunks: Vec::new(),
             chunk_scores: FxHashMap::default(),
             via: [(0, 0); 64],
+            failures: [(0, 0); 8],
         }
     }
 }
@@ -810,7 +820,7 @@ impl Pass<'_> {
         let mut last = 0;
         let n = self.terms.len();
         for (t, p) in self.terms.iter().enumerate().skip(known_terms).rev() {
-            let s = self.term_eval(i, p, !p.term.negated, local);
+            let s = self.term_eval(i, t, p, !p.term.negated, local);
             if s.is_some() == p.term.negated {
                 return None;
             }
@@ -829,7 +839,14 @@ impl Pass<'_> {
     }
 
     /// Whether the term matches record `i` (Some), with its score when `scoring`.
-    fn term_eval(&self, i: usize, p: &Prepared, scoring: bool, local: &mut Scratch) -> Option<i64> {
+    fn term_eval(
+        &self,
+        i: usize,
+        t: usize,
+        p: &Prepared,
+        scoring: bool,
+        local: &mut Scratch,
+    ) -> Option<i64> {
         if let Some(scores) = &p.abstract_scores {
             let s = scores[i];
             return (s != NO_MATCH).then_some(s as i64);
@@ -849,12 +866,25 @@ impl Pass<'_> {
             if ix.starts[i] & plan.first_sig == 0 || ix.present[i] & plan.sig != plan.sig {
                 return None;
             }
+            // Listed once most of the records this thread tried the term on failed it: a
+            // failing record is read to its end, and the lists skip the tokens no open position
+            // takes (`a>au`: 68 ms to 48, two threads); a matching one stops at its match,
+            // mostly within the first few tokens, and reads its lists for little (`de>dep`,
+            // 50 ms scanned, 55 listed).
+            let (tried, failed) = local.failures.get(t).copied().unwrap_or((0, 0));
+            let listed = (tried >= 64 && failed * 2 > tried && ix.lists.listed(i))
+                .then(|| (&ix.lists, i, tokens.start - span[0] as usize));
             let found = plan.find(
                 &ix.tokens[tokens],
                 &ix.vocab,
                 &mut local.chunks,
                 &mut local.via,
-            )?;
+                listed,
+            );
+            if let Some(f) = local.failures.get_mut(t) {
+                *f = (f.0 + 1, f.1 + found.is_none() as u32);
+            }
+            let found = found?;
             if !scoring {
                 return Some(0);
             }
@@ -1005,6 +1035,8 @@ struct TokenPlan {
     /// first bytes, every non-ASCII position: checked exactly afterwards).
     by_first: [u64; 256],
     case_sensitive: bool,
+    /// Per needle position: its character's class in `lists` (a bit).
+    class: Vec<u64>,
     /// `sig_bit` of the needle's first character, and of all of them.
     first_sig: u64,
     sig: u64,
@@ -1013,6 +1045,7 @@ struct TokenPlan {
 
 /// A gate match: the word that holds the whole needle (nearly always), or each chunk as
 /// (word, needle from, needle to), in needle order.
+#[derive(Clone, Copy)]
 enum Found {
     Word(u32),
     /// A one-character needle on an ASCII word's first character: its score depends on that
@@ -1047,6 +1080,10 @@ impl TokenPlan {
             }
         }
         Some(TokenPlan {
+            class: folded
+                .iter()
+                .map(|&c| if c.is_ascii() { sig_bit(c) } else { 1 << 63 })
+                .collect(),
             original: needle.to_string(),
             first_sig: sig_bit(original_chars[0]),
             sig: original_chars
@@ -1070,21 +1107,53 @@ impl TokenPlan {
         vocab: &Vocab,
         chunks: &mut Vec<(u32, u8, u8)>,
         via: &mut [(u32, u8); 64],
+        listed: Option<(&lists::Lists, usize, usize)>,
     ) -> Option<Found> {
         let n = self.needle.len();
         let start = self.start(vocab);
         let mut open = 1u64;
-        let mut at = 0;
+        // Listed (`lists`): the positions of the tokens in the classes of the open needle
+        // positions' characters, still to look at, as bits (bit j: `tokens[j]`); else the
+        // tokens are scanned one by one from `next`.
+        let mut classes = self.class[0];
+        let field = |m: u128, offset: usize| -> u128 {
+            (m >> offset)
+                & u128::MAX
+                    .checked_shr(128 - tokens.len() as u32)
+                    .unwrap_or(0)
+        };
+        let mut candidates = match listed {
+            Some((l, r, offset)) => field(l.positions(r, classes), offset),
+            None => 0,
+        };
+        let mut next = 0;
+        let mut at;
         loop {
             // The next token whose first byte an open needle position may go on from. (Testing
             // four tokens with one branch was slower: `examples/passes.rs`, one thread.)
-            let (token, mut m) = loop {
-                let &t = tokens.get(at)?;
-                let m = self.by_first[(t >> 24) as usize] & open;
-                if m != 0 {
-                    break (t, m);
+            let (token, mut m) = if listed.is_some() {
+                loop {
+                    if candidates == 0 {
+                        return None;
+                    }
+                    at = candidates.trailing_zeros() as usize;
+                    candidates &= candidates - 1;
+                    let t = tokens[at];
+                    let m = self.by_first[(t >> 24) as usize] & open;
+                    if m != 0 {
+                        break (t, m);
+                    }
                 }
-                at += 1;
+            } else {
+                at = next;
+                loop {
+                    let &t = tokens.get(at)?;
+                    let m = self.by_first[(t >> 24) as usize] & open;
+                    if m != 0 {
+                        break (t, m);
+                    }
+                    at += 1;
+                }
             };
             let first = (token >> 24) as u8;
             if n == 1 && first < NON_ASCII {
@@ -1155,8 +1224,23 @@ impl TokenPlan {
                     }
                 }
             }
+            if let Some((l, r, offset)) = listed {
+                // The classes of newly opened positions join, for the tokens after this one.
+                let mut grew = opened & !open;
+                let mut more = 0;
+                while grew != 0 {
+                    more |= self.class[grew.trailing_zeros() as usize];
+                    grew &= grew - 1;
+                }
+                more &= !classes;
+                if more != 0 {
+                    classes |= more;
+                    candidates |= field(l.positions(r, more), offset)
+                        & u128::MAX.checked_shl(at as u32 + 1).unwrap_or(0);
+                }
+            }
             open |= opened;
-            at += 1;
+            next = at + 1;
         }
     }
 
@@ -1624,7 +1708,15 @@ mod token_gate_tests {
             let ix = ix.meta();
             let plan = TokenPlan::new(&needle, case_sensitive).unwrap();
             let mut scratch = Vec::new();
-            let found = plan.find(&ix.tokens, &ix.vocab, &mut scratch, &mut [(0, 0); 64]);
+            // Listed (the record has at most 128 tokens) and scanned, the same match.
+            let listed = ix.lists.listed(0).then_some((&ix.lists, 0, 0));
+            let by_list = plan.find(&ix.tokens, &ix.vocab, &mut scratch, &mut [(0, 0); 64], listed);
+            let by_list = by_list.map(|f| super::reference_tests::spelled(f, &scratch, plan.needle.len()));
+            let found = plan.find(&ix.tokens, &ix.vocab, &mut scratch, &mut [(0, 0); 64], None);
+            proptest::prop_assert_eq!(
+                &found.as_ref().map(|&f| super::reference_tests::spelled(f, &scratch, plan.needle.len())),
+                &by_list
+            );
             let gate = WordGate::new(&needle, case_sensitive, false).unwrap();
             proptest::prop_assert_eq!(found.is_some(), gate.accepts(&text), "{:?} in {:?}", needle, text);
             if let Some(f) = found {
@@ -1794,7 +1886,7 @@ mod reference_tests {
     /// A gate match as the chunks that make it up, in needle order; a one-character needle
     /// on an ASCII word's first character as that character alone.
     #[derive(Debug, PartialEq)]
-    enum Spelled {
+    pub(super) enum Spelled {
         ByFirst(u8),
         Chunks(Vec<(u32, u8, u8)>),
     }
@@ -1873,7 +1965,7 @@ mod reference_tests {
         }
     }
 
-    fn spelled(found: Found, scratch: &[(u32, u8, u8)], n: usize) -> Spelled {
+    pub(super) fn spelled(found: Found, scratch: &[(u32, u8, u8)], n: usize) -> Spelled {
         match found {
             Found::ByFirst(b) => Spelled::ByFirst(b),
             Found::Word(w) => Spelled::Chunks(vec![(w, 0, n as u8)]),
@@ -1948,7 +2040,24 @@ mod reference_tests {
                     let span = meta.spans[r];
                     let tokens = &meta.tokens[span[0] as usize..span[FIELDS] as usize];
                     let want = reference_find(&plan, tokens, &meta.vocab);
-                    let got = plan.find(tokens, &meta.vocab, &mut scratch.chunks, &mut scratch.via);
+                    // Scanned, and listed (whole record and each field), the same match.
+                    let got = plan.find(tokens, &meta.vocab, &mut scratch.chunks, &mut scratch.via, None);
+                    let scanned = got.map(|f| spelled(f, &scratch.chunks, plan.needle.len()));
+                    for f in 0..FIELDS {
+                        let (from, to) = (span[f] as usize, span[f + 1] as usize);
+                        let field = &meta.tokens[from..to];
+                        let listed = meta.lists.listed(r).then_some((&meta.lists, r, from - span[0] as usize));
+                        let scan = plan.find(field, &meta.vocab, &mut scratch.chunks, &mut scratch.via, None)
+                            .map(|f| spelled(f, &scratch.chunks, plan.needle.len()));
+                        let list = plan.find(field, &meta.vocab, &mut scratch.chunks, &mut scratch.via, listed)
+                            .map(|f| spelled(f, &scratch.chunks, plan.needle.len()));
+                        proptest::prop_assert_eq!(scan, list);
+                    }
+                    let listed = meta.lists.listed(r).then_some((&meta.lists, r, 0));
+                    let by_list = plan.find(tokens, &meta.vocab, &mut scratch.chunks, &mut scratch.via, listed)
+                        .map(|f| spelled(f, &scratch.chunks, plan.needle.len()));
+                    proptest::prop_assert_eq!(&scanned, &by_list);
+                    let got = plan.find(tokens, &meta.vocab, &mut scratch.chunks, &mut scratch.via, None);
                     let got = got.map(|f| {
                         let s = pass.found_score(&plan, &f, &mut scratch);
                         (spelled(f, &scratch.chunks, plan.needle.len()), s)

@@ -50,7 +50,8 @@ impl Meta {
                 .iter()
                 .all(|&e| vocab.text.is_char_boundary(e as usize));
         let tokens_sound = tokens.iter().all(|&t| ((t & WORD_ID) as usize) < words);
-        (spans_sound && vocab_sound && tokens_sound).then_some(Meta {
+        (spans_sound && vocab_sound && tokens_sound).then(|| Meta {
+            lists: super::lists::Lists::build(&tokens, &spans),
             tokens,
             spans,
             starts,

@@ -1,0 +1,194 @@
+//! Per record, where its words start with each character: the tokens a needle position may go
+//! on from, found without reading the record's other tokens.
+//!
+//! A pass over a million records used to read every token of every record to find the few
+//! whose first character an open needle position takes (about 49 tokens a record, 3 to 5 of
+//! them candidates for a two-character needle): a branch per token, mispredicted at each
+//! candidate. Here a record's token positions are grouped by the `sig_bit` class of their
+//! first character, so `find` takes the candidates of the classes it needs as a bit mask, in
+//! order. A pass uses them once most records fail the term (`Pass::term_eval`): two threads,
+//! a million records, `a>au` 68 ms scanned and 48 listed, `a>ab` 67 and 47
+//! (`examples/passes.rs`, min of 20). A record that matches stops scanning at its match,
+//! mostly within its first tokens, and the lists gain it nothing (`de>dep` 54 ms either way).
+//! They take about 70 bytes a record (82 MB at a million), made from the tokens at load.
+
+use super::{sig_bit, FIELDS, NON_ASCII};
+use rayon::prelude::*;
+
+/// Records with more tokens than this are not listed (a position is a bit of a `u128`); `find`
+/// scans their tokens instead.
+pub(super) const MAX_TOKENS: usize = 128;
+
+const UNLISTED: u32 = u32::MAX;
+
+/// The class (`sig_bit`'s bit number) of a token's first byte (`Vocab::first`).
+#[inline]
+pub(super) fn class_of_first(first: u8) -> u32 {
+    if first >= NON_ASCII {
+        63
+    } else {
+        sig_bit(first as char).trailing_zeros()
+    }
+}
+
+#[derive(Default)]
+pub(super) struct Lists {
+    /// Per record: the classes its tokens' first characters fall in, a bit each.
+    classes: Vec<u64>,
+    /// Per record: where its bytes start, or `UNLISTED`.
+    at: Vec<u32>,
+    /// Per listed record: for each of its classes in bit order, where the class's positions
+    /// end (one byte each); then the positions (of the token in the record, one byte each),
+    /// class after class, each class's in order.
+    bytes: Vec<u8>,
+}
+
+impl Lists {
+    /// The lists of every record of `tokens` (as `Meta` holds them).
+    pub(super) fn build(tokens: &[u32], spans: &[[u32; FIELDS + 1]]) -> Lists {
+        const JOB: usize = 16 * 1024;
+        let parts: Vec<(Vec<u64>, Vec<u32>, Vec<u8>)> = spans
+            .par_chunks(JOB)
+            .map(|spans| {
+                let mut classes = Vec::with_capacity(spans.len());
+                let mut at = Vec::with_capacity(spans.len());
+                let mut bytes = Vec::with_capacity(spans.len() * 64);
+                let mut count = [0u8; 64];
+                for s in spans {
+                    let record = &tokens[s[0] as usize..s[FIELDS] as usize];
+                    let mut have = 0u64;
+                    for &t in record {
+                        have |= 1 << class_of_first((t >> 24) as u8);
+                    }
+                    classes.push(have);
+                    if record.len() > MAX_TOKENS {
+                        at.push(UNLISTED);
+                        continue;
+                    }
+                    at.push(bytes.len() as u32);
+                    // Counting sort by class: the ends, then each position in its place.
+                    count.fill(0);
+                    for &t in record {
+                        count[class_of_first((t >> 24) as u8) as usize] += 1;
+                    }
+                    let dir = bytes.len();
+                    let mut end = 0u8;
+                    let mut bits = have;
+                    while bits != 0 {
+                        let c = bits.trailing_zeros() as usize;
+                        bits &= bits - 1;
+                        end += count[c];
+                        // From now on, where the class's next position goes.
+                        count[c] = end - count[c];
+                        bytes.push(end);
+                    }
+                    let positions = bytes.len();
+                    bytes.resize(positions + record.len(), 0);
+                    for (p, &t) in record.iter().enumerate() {
+                        let c = class_of_first((t >> 24) as u8) as usize;
+                        bytes[positions + count[c] as usize] = p as u8;
+                        count[c] += 1;
+                    }
+                    debug_assert_eq!(bytes.len() - dir, have.count_ones() as usize + record.len());
+                }
+                (classes, at, bytes)
+            })
+            .collect();
+        let total: usize = parts.iter().map(|p| p.2.len()).sum();
+        let mut lists = Lists {
+            classes: Vec::with_capacity(spans.len()),
+            at: Vec::with_capacity(spans.len()),
+            bytes: Vec::with_capacity(total),
+        };
+        for (classes, at, bytes) in parts {
+            let base = lists.bytes.len() as u32;
+            lists.classes.extend_from_slice(&classes);
+            lists
+                .at
+                .extend(at.iter().map(|&a| if a == UNLISTED { a } else { a + base }));
+            lists.bytes.extend_from_slice(&bytes);
+        }
+        lists
+    }
+
+    pub(super) fn heap_bytes(&self) -> usize {
+        self.classes.capacity() * 8 + self.at.capacity() * 4 + self.bytes.capacity()
+    }
+
+    /// Whether record `r`'s tokens are listed.
+    #[inline]
+    pub(super) fn listed(&self, r: usize) -> bool {
+        self.at.get(r).is_some_and(|&a| a != UNLISTED)
+    }
+
+    /// The positions of record `r`'s tokens (bit p: its token p) whose first character falls
+    /// in one of the classes `want`; 0 when the record is not listed.
+    #[inline]
+    pub(super) fn positions(&self, r: usize, want: u64) -> u128 {
+        let (Some(&have), Some(&at)) = (self.classes.get(r), self.at.get(r)) else {
+            return 0;
+        };
+        let mut w = want & have;
+        if w == 0 || at == UNLISTED {
+            return 0;
+        }
+        let at = at as usize;
+        let k = have.count_ones() as usize;
+        let (Some(dir), Some(positions)) = (self.bytes.get(at..at + k), self.bytes.get(at + k..))
+        else {
+            return 0;
+        };
+        let mut mask = 0u128;
+        while w != 0 {
+            let c = w.trailing_zeros();
+            w &= w - 1;
+            let j = (have & ((1u64 << c) - 1)).count_ones() as usize;
+            let from = if j == 0 { 0 } else { dir[j - 1] as usize };
+            let to = dir[j] as usize;
+            for &p in positions.get(from..to).unwrap_or(&[]) {
+                mask |= 1u128 << (p as u32 % 128);
+            }
+        }
+        mask
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A token of first byte `b` and word id `w`, as `Meta` packs them.
+    fn token(b: u8, w: u32) -> u32 {
+        (b as u32) << 24 | w
+    }
+
+    #[test]
+    fn positions_by_class_and_long_records_unlisted() {
+        // Record 0: "a", "B", "a", "9", "é"-word (non-ASCII), "b".
+        let mut tokens = vec![
+            token(b'a', 0),
+            token(b'B', 1),
+            token(b'a', 2),
+            token(b'9', 3),
+            token(NON_ASCII, 4),
+            token(b'b', 5),
+        ];
+        let first = [0, 0, 0, 0, 0, tokens.len() as u32];
+        // Record 1: more tokens than a list holds.
+        tokens.extend((0..MAX_TOKENS as u32 + 1).map(|w| token(b'x', w)));
+        let second = [6, 6, 6, 6, 6, tokens.len() as u32];
+        let lists = Lists::build(&tokens, &[first, second]);
+        let class = |c: char| sig_bit(c);
+        assert!(lists.listed(0));
+        assert_eq!(lists.positions(0, class('a')), 0b101);
+        assert_eq!(lists.positions(0, class('b')), 0b100010);
+        assert_eq!(lists.positions(0, class('a') | class('9')), 0b1101);
+        assert_eq!(lists.positions(0, 1 << 63), 0b10000);
+        assert_eq!(lists.positions(0, class('z')), 0);
+        assert!(!lists.listed(1));
+        assert_eq!(lists.positions(1, class('x')), 0);
+        // Out of range: nothing.
+        assert!(!lists.listed(2));
+        assert_eq!(lists.positions(2, u64::MAX), 0);
+    }
+}
