@@ -626,33 +626,71 @@ pub fn rank(hits: &mut Vec<Hit>) {
 }
 
 /// `rank`'s order, as what `pick` takes from each hit (the worker publishes record numbers).
-pub fn ranked<T: Copy + Send>(hits: &[Hit], pick: impl Fn(&Hit) -> T + Sync) -> Vec<T> {
+/// The counting sort runs in parallel chunks of the hits: each counts its scores, then puts
+/// its hits in the places the counts give it (a million hits took 7 to 10 ms on one thread,
+/// a tenth of a keystroke at a million records).
+pub fn ranked<T: Copy + Send + Sync>(hits: &[Hit], pick: impl Fn(&Hit) -> T + Sync) -> Vec<T> {
     let Some(first) = hits.first() else {
         return Vec::new();
     };
-    let lo = hits.iter().map(|h| h.score as i64).min().unwrap_or(0);
-    let hi = hits.iter().map(|h| h.score as i64).max().unwrap_or(lo);
+    const CHUNK: usize = 1 << 16;
+    let (lo, hi) = hits
+        .par_chunks(CHUNK)
+        .map(|c| {
+            c.iter().fold((i64::MAX, i64::MIN), |(lo, hi), h| {
+                (lo.min(h.score as i64), hi.max(h.score as i64))
+            })
+        })
+        .reduce(|| (i64::MAX, i64::MIN), |a, b| (a.0.min(b.0), a.1.max(b.1)));
     if hi - lo >= 1 << 16 || (hi - lo) as usize > hits.len() * 4 + 64 {
         let mut order: Vec<&Hit> = hits.iter().collect();
         order.par_sort_by(|a, b| b.score.cmp(&a.score));
         return order.into_iter().map(pick).collect();
     }
+    let slots = (hi - lo) as usize + 1;
     let slot_of = |h: &Hit| (hi - h.score as i64) as usize;
-    let mut at = vec![0usize; (hi - lo) as usize + 2];
-    for h in hits {
-        at[slot_of(h) + 1] += 1;
-    }
-    for k in 1..at.len() {
-        at[k] += at[k - 1];
+    let chunks: Vec<&[Hit]> = hits.chunks(CHUNK).collect();
+    let counts: Vec<Vec<u32>> = chunks
+        .par_iter()
+        .map(|c| {
+            let mut count = vec![0u32; slots];
+            for h in c.iter() {
+                count[slot_of(h)] += 1;
+            }
+            count
+        })
+        .collect();
+    // Where each chunk's hits of each slot go: after every hit of a better slot, and after
+    // the earlier chunks' hits of the same slot (ties stay in the order given).
+    let mut at: Vec<Vec<usize>> = vec![vec![0; slots]; chunks.len()];
+    let mut place = 0;
+    for s in 0..slots {
+        for (c, count) in counts.iter().enumerate() {
+            at[c][s] = place;
+            place += count[s] as usize;
+        }
     }
     let mut out = vec![pick(first); hits.len()];
-    for h in hits {
-        let slot = &mut at[slot_of(h)];
-        out[*slot] = pick(h);
-        *slot += 1;
-    }
+    let target = Places(out.as_mut_ptr());
+    chunks.par_iter().zip(at).for_each(|(c, mut at)| {
+        let target = &target;
+        for h in c.iter() {
+            let slot = &mut at[slot_of(h)];
+            debug_assert!(*slot < hits.len());
+            // SAFETY: the places are a partition of 0..hits.len() (the counts of every chunk
+            // and slot laid end to end), so each is below the length of `out`, which outlives
+            // this loop, and each is written by exactly one chunk, once.
+            unsafe { target.0.add(*slot).write(pick(h)) };
+            *slot += 1;
+        }
+    });
     out
 }
+
+/// `ranked`'s output, written by its chunks at places no two share.
+struct Places<T>(*mut T);
+// SAFETY: `ranked` writes through it only at disjoint places, from one thread each.
+unsafe impl<T: Send> Sync for Places<T> {}
 
 /// What one term's pass learns about the vocabulary, computed at most once and shared by the
 /// threads (0 in a slot: not yet known).
@@ -1746,6 +1784,24 @@ mod token_gate_tests {
                     assert_eq!(skim_score(w, &c), skim_score(&w[..1], &c), "{c:?} in {w:?}");
                 }
             });
+        }
+    }
+
+    #[test]
+    fn ranked_in_parallel_chunks_is_a_stable_sort() {
+        // Several chunks, scores in a modest range (counting sort) and a wide one (comparison).
+        for spread in [300u64, 1 << 20] {
+            let hits: Vec<Hit> = (0..200_000u32)
+                .map(|record| Hit {
+                    record,
+                    score: ((record as u64 * 2_654_435_761) % spread) as i32 - 100,
+                    rest: 0,
+                })
+                .collect();
+            let mut want = hits.clone();
+            want.sort_by(|a, b| b.score.cmp(&a.score));
+            let want: Vec<u32> = want.iter().map(|h| h.record).collect();
+            assert_eq!(ranked(&hits, |h| h.record), want);
         }
     }
 
