@@ -1799,7 +1799,7 @@ mod token_gate_tests {
                 })
                 .collect();
             let mut want = hits.clone();
-            want.sort_by(|a, b| b.score.cmp(&a.score));
+            want.sort_by_key(|h| std::cmp::Reverse(h.score));
             let want: Vec<u32> = want.iter().map(|h| h.record).collect();
             assert_eq!(ranked(&hits, |h| h.record), want);
         }
