@@ -1155,9 +1155,11 @@ impl TokenPlan {
         // tokens are scanned one by one from `next`.
         let mut classes = self.class[0];
         let field = |m: u128, offset: usize| -> u128 {
-            (m >> offset)
+            // Both shifts may be by 128 (an empty field at the end of a record of 128
+            // tokens), which `>>` does not allow.
+            m.checked_shr(offset as u32).unwrap_or(0)
                 & u128::MAX
-                    .checked_shr(128 - tokens.len() as u32)
+                    .checked_shr(128u32.saturating_sub(tokens.len() as u32))
                     .unwrap_or(0)
         };
         let mut candidates = match listed {
@@ -1696,6 +1698,37 @@ mod token_gate_tests {
     use super::*;
     use crate::record::Author;
     use crate::record::Record;
+
+    #[test]
+    fn listed_find_on_an_empty_field_at_the_end_of_a_full_record() {
+        // 128 tokens (as many as a list holds), then empty fields: the field's offset is 128.
+        let title: Vec<&str> = (0..lists::MAX_TOKENS)
+            .map(|k| if k == 1 { "peer" } else { "word" })
+            .collect();
+        let r = record(&title.join(" "), &[], &[], None);
+        let ix = Index::new(Arc::new(crate::store::Records::from(vec![r])));
+        let meta = ix.meta();
+        assert!(meta.lists.listed(0));
+        let span = meta.spans[0];
+        assert_eq!(span[1] - span[0], lists::MAX_TOKENS as u32);
+        let plan = TokenPlan::new("pe", false).unwrap();
+        let empty = &meta.tokens[span[4] as usize..span[4] as usize];
+        let listed = Some((&meta.lists, 0, lists::MAX_TOKENS));
+        let mut chunks = Vec::new();
+        let mut via = [(0, 0); 64];
+        assert!(plan
+            .find(empty, &meta.vocab, &mut chunks, &mut via, listed)
+            .is_none());
+        let title = &meta.tokens[span[0] as usize..span[1] as usize];
+        let found = plan.find(
+            title,
+            &meta.vocab,
+            &mut chunks,
+            &mut via,
+            Some((&meta.lists, 0, 0)),
+        );
+        assert!(found.is_some());
+    }
 
     fn record(title: &str, authors: &[String], keywords: &[String], year: Option<i32>) -> Record {
         Record {
