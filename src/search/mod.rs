@@ -34,6 +34,11 @@ pub struct Hit {
     /// The score of every term but the last, so a pass that only changes the last term need
     /// not score the others again.
     pub rest: i32,
+    /// The first token of the last term's field (counted from the field's start, at most 255)
+    /// that enters its needle with two characters or more (`TokenPlan::find`): no match of a
+    /// needle that begins with those characters starts before it, so a pass that only grows
+    /// the last term looks from there (`Narrow::resume`). 0 when not known.
+    pub from: u8,
 }
 
 /// Earlier hits to narrow within: the records (in record order), and how many of the query's
@@ -44,6 +49,9 @@ pub struct Narrow<'a> {
     pub hits: &'a [Hit],
     pub known_terms: usize,
     pub total: bool,
+    /// The last term grew from the old last term, keeping its field and first two characters:
+    /// it is looked for from each hit's `from` on.
+    pub resume: bool,
 }
 
 impl<'a> Narrow<'a> {
@@ -60,21 +68,51 @@ impl<'a> Narrow<'a> {
                 hits,
                 known_terms: same,
                 total: true,
+                resume: false,
             }
         } else if same + 1 == old.terms.len() {
             Narrow {
                 hits,
                 known_terms: same,
                 total: false,
+                resume: new.terms.len() == old.terms.len()
+                    && resumes(&old.terms[same], &new.terms[same]),
             }
         } else {
             Narrow {
                 hits,
                 known_terms: 0,
                 total: false,
+                resume: false,
             }
         }
     }
+}
+
+/// Whether every match of `new` (which narrows `old`: `Query::narrows`) starts at or after
+/// the token `TokenPlan::find` gave as `old`'s `from`: `new`'s first word holds at least its
+/// first two characters (one, when that one is CJK), which are `old`'s first two (`old`'s
+/// one, when it has one), so that word enters `old` with two characters or more too, and
+/// `from` is the first word that does.
+fn resumes(old: &Term, new: &Term) -> bool {
+    let (Pattern::Fuzzy(a), Pattern::Fuzzy(b)) = (&old.pattern, &new.pattern) else {
+        return false;
+    };
+    // Compared as `old`'s plan folds them (a case-sensitive `new` matches a subset of what the
+    // same needle case-folded matches).
+    let fold = |s: &str| -> Vec<char> {
+        s.chars()
+            .take(2)
+            .map(|c| fold_char(c, old.case_sensitive))
+            .collect()
+    };
+    let (a, b) = (fold(a), fold(b));
+    old.field == new.field
+        && !old.negated
+        && !new.negated
+        && (old.case_sensitive <= new.case_sensitive)
+        && !a.is_empty()
+        && b.starts_with(&a)
 }
 
 pub(crate) fn matcher() -> &'static SkimMatcherV2 {
@@ -474,6 +512,7 @@ impl Index {
                     record,
                     score: 0,
                     rest: 0,
+                    from: 0,
                 })
                 .collect()
         });
@@ -481,6 +520,7 @@ impl Index {
             hits,
             known_terms: 0,
             total: false,
+            resume: false,
         });
         let mut hits = self.matches(query, narrow, cancelled)?;
         rank(&mut hits);
@@ -573,7 +613,8 @@ impl Index {
                             } else {
                                 h.rest
                             };
-                            out.extend(pass.score(h.record, w.known_terms, known, local));
+                            let from = if w.resume { h.from } else { 0 };
+                            out.extend(pass.score(h.record, w.known_terms, known, from, local));
                         }
                     }
                     None => {
@@ -582,7 +623,7 @@ impl Index {
                             if i + AHEAD < end {
                                 ahead(i + AHEAD);
                             }
-                            out.extend(pass.score(i as u32, 0, 0, local));
+                            out.extend(pass.score(i as u32, 0, 0, 0, local));
                         }
                     }
                 }
@@ -826,6 +867,8 @@ struct Scratch {
     /// For each needle position a match opened: the token and position its chunk started at
     /// (kept between records: `find` reads only the entries it wrote).
     via: [(u32, u8); 64],
+    /// The `from` of the term `term_eval` matched last (`Hit::from`).
+    from: u8,
     /// Per term (the first few): the records this thread tried it on, and how many failed it.
     failures: [(u32, u32); 8],
 }
@@ -836,6 +879,7 @@ impl Default for Scratch {
             chunks: Vec::new(),
             chunk_scores: FxHashMap::default(),
             via: [(0, 0); 64],
+            from: 0,
             failures: [(0, 0); 8],
         }
     }
@@ -849,6 +893,7 @@ impl Pass<'_> {
         record: u32,
         known_terms: usize,
         known: i32,
+        from: u8,
         local: &mut Scratch,
     ) -> Option<Hit> {
         // The last term first: it is the one being typed, and when a pass narrows the
@@ -856,9 +901,15 @@ impl Pass<'_> {
         let i = record as usize;
         let mut total = known as i64;
         let mut last = 0;
+        let mut last_from = 0;
         let n = self.terms.len();
         for (t, p) in self.terms.iter().enumerate().skip(known_terms).rev() {
-            let s = self.term_eval(i, t, p, !p.term.negated, local);
+            let is_last = t + 1 == n;
+            local.from = 0;
+            let s = self.term_eval(i, t, p, !p.term.negated, is_last as usize * from as usize, local);
+            if is_last {
+                last_from = local.from;
+            }
             if s.is_some() == p.term.negated {
                 return None;
             }
@@ -873,6 +924,7 @@ impl Pass<'_> {
             record,
             score: clamp(total),
             rest: clamp(total - last),
+            from: last_from,
         })
     }
 
@@ -883,6 +935,7 @@ impl Pass<'_> {
         t: usize,
         p: &Prepared,
         scoring: bool,
+        from: usize,
         local: &mut Scratch,
     ) -> Option<i64> {
         if let Some(scores) = &p.abstract_scores {
@@ -918,11 +971,13 @@ impl Pass<'_> {
                 &mut local.chunks,
                 &mut local.via,
                 listed,
+                from,
             );
             if let Some(f) = local.failures.get_mut(t) {
                 *f = (f.0 + 1, f.1 + found.is_none() as u32);
             }
-            let found = found?;
+            let (found, entered) = found?;
+            local.from = entered.min(u8::MAX as usize) as u8;
             if !scoring {
                 return Some(0);
             }
@@ -1138,7 +1193,9 @@ impl TokenPlan {
     }
 
     /// The word gate (`WordGate::match_end`'s rule) a word at a time: the earliest match, with
-    /// the chunks that make it up.
+    /// the chunks that make it up, and the first token that enters the needle with two
+    /// characters or more (one: a needle of one, or a CJK first character), at or after
+    /// `from` (`Hit::from`). No match starts before `from`, which the caller knows.
     fn find(
         &self,
         tokens: &[u32],
@@ -1146,7 +1203,8 @@ impl TokenPlan {
         chunks: &mut Vec<(u32, u8, u8)>,
         via: &mut [(u32, u8); 64],
         listed: Option<(&lists::Lists, usize, usize)>,
-    ) -> Option<Found> {
+        from: usize,
+    ) -> Option<(Found, usize)> {
         let n = self.needle.len();
         let start = self.start(vocab);
         let mut open = 1u64;
@@ -1163,11 +1221,15 @@ impl TokenPlan {
                     .unwrap_or(0)
         };
         let mut candidates = match listed {
-            Some((l, r, offset)) => field(l.positions(r, classes), offset),
+            Some((l, r, offset)) => {
+                field(l.positions(r, classes), offset)
+                    & u128::MAX.checked_shl(from as u32).unwrap_or(0)
+            }
             None => 0,
         };
-        let mut next = 0;
+        let mut next = from;
         let mut at;
+        let mut entered = usize::MAX;
         loop {
             // The next token whose first byte an open needle position may go on from. (Testing
             // four tokens with one branch was slower: `examples/passes.rs`, one thread.)
@@ -1197,7 +1259,7 @@ impl TokenPlan {
             };
             let first = (token >> 24) as u8;
             if n == 1 && first < NON_ASCII {
-                return Some(Found::ByFirst(first));
+                return Some((Found::ByFirst(first), at));
             }
             let w = token & WORD_ID;
             // What the word does entered at the needle's start (0: nothing).
@@ -1206,8 +1268,11 @@ impl TokenPlan {
             } else {
                 0
             };
+            if entry != 0 {
+                entered = entered.min(at);
+            }
             if entry == n {
-                return Some(Found::Word(w));
+                return Some((Found::Word(w), entered));
             }
             if entry == 0 {
                 m &= !1;
@@ -1236,7 +1301,7 @@ impl TokenPlan {
                 };
                 if i + k == n {
                     if i == 0 {
-                        return Some(Found::Word(w));
+                        return Some((Found::Word(w), entered));
                     }
                     // Walk the chunks back from the last one.
                     chunks.clear();
@@ -1247,7 +1312,7 @@ impl TokenPlan {
                         chunks.push((tokens[at as usize] & WORD_ID, from, j as u8));
                         j = from as usize;
                     }
-                    return Some(Found::Chunks);
+                    return Some((Found::Chunks, entered));
                 }
                 // A chunk of two or more characters (or one CJK character) lets the next word
                 // start a new chunk: positions lo..=i + k (below n, so below 64) open, and
@@ -1717,7 +1782,7 @@ mod token_gate_tests {
         let mut chunks = Vec::new();
         let mut via = [(0, 0); 64];
         assert!(plan
-            .find(empty, &meta.vocab, &mut chunks, &mut via, listed)
+            .find(empty, &meta.vocab, &mut chunks, &mut via, listed, 0)
             .is_none());
         let title = &meta.tokens[span[0] as usize..span[1] as usize];
         let found = plan.find(
@@ -1726,6 +1791,7 @@ mod token_gate_tests {
             &mut chunks,
             &mut via,
             Some((&meta.lists, 0, 0)),
+            0,
         );
         assert!(found.is_some());
     }
@@ -1781,16 +1847,16 @@ mod token_gate_tests {
             let mut scratch = Vec::new();
             // Listed (the record has at most 128 tokens) and scanned, the same match.
             let listed = ix.lists.listed(0).then_some((&ix.lists, 0, 0));
-            let by_list = plan.find(&ix.tokens, &ix.vocab, &mut scratch, &mut [(0, 0); 64], listed);
-            let by_list = by_list.map(|f| super::reference_tests::spelled(f, &scratch, plan.needle.len()));
-            let found = plan.find(&ix.tokens, &ix.vocab, &mut scratch, &mut [(0, 0); 64], None);
+            let by_list = plan.find(&ix.tokens, &ix.vocab, &mut scratch, &mut [(0, 0); 64], listed, 0);
+            let by_list = by_list.map(|(f, _)| super::reference_tests::spelled(f, &scratch, plan.needle.len()));
+            let found = plan.find(&ix.tokens, &ix.vocab, &mut scratch, &mut [(0, 0); 64], None, 0);
             proptest::prop_assert_eq!(
-                &found.as_ref().map(|&f| super::reference_tests::spelled(f, &scratch, plan.needle.len())),
+                &found.as_ref().map(|&(f, _)| super::reference_tests::spelled(f, &scratch, plan.needle.len())),
                 &by_list
             );
             let gate = WordGate::new(&needle, case_sensitive, false).unwrap();
             proptest::prop_assert_eq!(found.is_some(), gate.accepts(&text), "{:?} in {:?}", needle, text);
-            if let Some(f) = found {
+            if let Some((f, _)) = found {
                 let chunks = match f {
                     Found::ByFirst(_) => vec![(0, 0, 1)],
                     Found::Word(w) => vec![(w, 0, plan.needle.len() as u8)],
@@ -1829,6 +1895,7 @@ mod token_gate_tests {
                     record,
                     score: ((record as u64 * 2_654_435_761) % spread) as i32 - 100,
                     rest: 0,
+                    from: 0,
                 })
                 .collect();
             let mut want = hits.clone();
@@ -1846,6 +1913,7 @@ mod token_gate_tests {
                 record,
                 score,
                 rest: 0,
+                from: 0,
             })
             .collect();
         rank(&mut hits);
@@ -2130,24 +2198,24 @@ mod reference_tests {
                     let tokens = &meta.tokens[span[0] as usize..span[FIELDS] as usize];
                     let want = reference_find(&plan, tokens, &meta.vocab);
                     // Scanned, and listed (whole record and each field), the same match.
-                    let got = plan.find(tokens, &meta.vocab, &mut scratch.chunks, &mut scratch.via, None);
-                    let scanned = got.map(|f| spelled(f, &scratch.chunks, plan.needle.len()));
+                    let got = plan.find(tokens, &meta.vocab, &mut scratch.chunks, &mut scratch.via, None, 0);
+                    let scanned = got.map(|(f, _)| spelled(f, &scratch.chunks, plan.needle.len()));
                     for f in 0..FIELDS {
                         let (from, to) = (span[f] as usize, span[f + 1] as usize);
                         let field = &meta.tokens[from..to];
                         let listed = meta.lists.listed(r).then_some((&meta.lists, r, from - span[0] as usize));
-                        let scan = plan.find(field, &meta.vocab, &mut scratch.chunks, &mut scratch.via, None)
-                            .map(|f| spelled(f, &scratch.chunks, plan.needle.len()));
-                        let list = plan.find(field, &meta.vocab, &mut scratch.chunks, &mut scratch.via, listed)
-                            .map(|f| spelled(f, &scratch.chunks, plan.needle.len()));
+                        let scan = plan.find(field, &meta.vocab, &mut scratch.chunks, &mut scratch.via, None, 0)
+                            .map(|(f, _)| spelled(f, &scratch.chunks, plan.needle.len()));
+                        let list = plan.find(field, &meta.vocab, &mut scratch.chunks, &mut scratch.via, listed, 0)
+                            .map(|(f, _)| spelled(f, &scratch.chunks, plan.needle.len()));
                         proptest::prop_assert_eq!(scan, list);
                     }
                     let listed = meta.lists.listed(r).then_some((&meta.lists, r, 0));
-                    let by_list = plan.find(tokens, &meta.vocab, &mut scratch.chunks, &mut scratch.via, listed)
-                        .map(|f| spelled(f, &scratch.chunks, plan.needle.len()));
+                    let by_list = plan.find(tokens, &meta.vocab, &mut scratch.chunks, &mut scratch.via, listed, 0)
+                        .map(|(f, _)| spelled(f, &scratch.chunks, plan.needle.len()));
                     proptest::prop_assert_eq!(&scanned, &by_list);
-                    let got = plan.find(tokens, &meta.vocab, &mut scratch.chunks, &mut scratch.via, None);
-                    let got = got.map(|f| {
+                    let got = plan.find(tokens, &meta.vocab, &mut scratch.chunks, &mut scratch.via, None, 0);
+                    let got = got.map(|(f, _)| {
                         let s = pass.found_score(&plan, &f, &mut scratch);
                         (spelled(f, &scratch.chunks, plan.needle.len()), s)
                     });
@@ -2158,6 +2226,39 @@ mod reference_tests {
                     proptest::prop_assert_eq!(&got, &want, "{:?} in record {}", needle, r);
                 }
             }
+        }
+
+        /// Narrowing to a grown last term, looking for it from each old hit's `from`
+        /// (`Narrow::resume`), gives what a fresh pass gives: the needle grown at its end or
+        /// inside, with or without a field, after another term, with its case changed.
+        #[test]
+        fn resumed_narrowing_equals_a_fresh_pass(
+            records in records(),
+            old in "[abcAé同]{1,4}",
+            extra in "[abcAé同]{1,3}",
+            inside in 0usize..5,
+            field in proptest::sample::select(vec!["", "ti:", "au:", "kw:"]),
+            before in proptest::option::of("[abc]{1,2}"),
+        ) {
+            let ix = Index::new(Arc::new(crate::store::Records::from(records)));
+            let never = || false;
+            let chars: Vec<char> = old.chars().collect();
+            let at = inside.clamp(chars.len().min(2), chars.len());
+            let grown: String = chars[..at].iter().chain(extra.chars().collect::<Vec<_>>().iter()).chain(&chars[at..]).collect();
+            let lead = before.map(|b| format!("{b} ")).unwrap_or_default();
+            let (old_q, new_q) = (
+                crate::query::parse(&format!("{lead}{field}{old}")).unwrap(),
+                crate::query::parse(&format!("{lead}{field}{grown}")).unwrap(),
+            );
+            if !new_q.narrows(&old_q) {
+                return Ok(());
+            }
+            let earlier = ix.matches(&old_q, None, &never).unwrap();
+            let narrow = Narrow::between(&earlier, &old_q, &new_q);
+            let mut narrowed = ix.matches(&new_q, Some(narrow), &never).unwrap();
+            rank(&mut narrowed);
+            let fresh = ix.run(&new_q, None, &never).unwrap();
+            proptest::prop_assert_eq!(narrowed, fresh, "{:?} -> {:?}", old_q, new_q);
         }
 
         /// A whole pass (parallel chunks, narrowing, ranking) ranks what the reference finds,

@@ -114,6 +114,7 @@ impl Worker {
                                         record,
                                         score: 0,
                                         rest: 0,
+                                        from: 0,
                                     })
                                     .collect();
                                 (Arc::new(hits), None)
@@ -126,6 +127,7 @@ impl Worker {
                             hits,
                             known_terms: 0,
                             total: false,
+                            resume: false,
                         },
                     });
                     let Some(hits) = index.matches(&req.query, narrow, &cancelled) else {
