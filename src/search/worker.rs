@@ -31,12 +31,15 @@ pub struct Outcome {
 /// each of its prefixes).
 const RECENT: usize = 64;
 
-/// How many hits the remembered results may hold together (each costs 16 bytes), beyond the
-/// newest one, at least; a library of more than half a million records may keep eight hits a
-/// record (128 MB at a million), as the prefixes of one long query held more than 4M there
-/// and deleting back to the first ones ran full passes again.
-const RECENT_HITS: usize = 4_000_000;
-const RECENT_HITS_PER_RECORD: usize = 8;
+/// The bytes the remembered results may hold together, beyond the newest one, at least; a
+/// library of more than half a million records may keep 128 bytes a record (128 MB at a
+/// million, six hits a record at 20 bytes each: `Hit` and its place in the ranked list), as
+/// the prefixes of one long query held more than 4M hits there and deleting back to the first
+/// ones ran full passes again.
+const RECENT_BYTES: usize = 64 << 20;
+const RECENT_BYTES_PER_RECORD: usize = 128;
+/// What a remembered hit costs: in record order with its scores, and in the ranked list.
+const HIT_BYTES: usize = std::mem::size_of::<Hit>() + std::mem::size_of::<u32>();
 
 /// A result the worker remembers.
 struct Recent {
@@ -135,10 +138,11 @@ impl Worker {
                     };
                     let ranked: Arc<Vec<u32>> = Arc::new(ranked(&hits, |h| h.record));
                     let ordered = Arc::new(hits);
-                    let mut held: usize = recent.iter().map(|r| r.ranked.len()).sum();
-                    let budget = RECENT_HITS.max(RECENT_HITS_PER_RECORD * index.len());
+                    let mut held: usize =
+                        recent.iter().map(|r| r.ranked.len() * HIT_BYTES).sum();
+                    let budget = RECENT_BYTES.max(RECENT_BYTES_PER_RECORD * index.len());
                     while recent.len() >= RECENT || (held > budget && !recent.is_empty()) {
-                        held -= recent.pop_back().map_or(0, |r| r.ranked.len());
+                        held -= recent.pop_back().map_or(0, |r| r.ranked.len() * HIT_BYTES);
                     }
                     recent.push_front(Recent {
                         query: req.query.clone(),
