@@ -35,6 +35,11 @@ pub(super) fn class_of_first(first: u8) -> u32 {
 pub(super) struct Lists {
     /// Per record: the classes its tokens' first characters fall in, a bit each.
     classes: Vec<u64>,
+    /// Per record: the classes whose first token starts with an ASCII capital, a bit each. A
+    /// needle of one letter or digit matches a record whose words start with it and scores by
+    /// that first word's first character alone (`Found::ByFirst`), so this answers it without
+    /// the record's tokens (`Pass::term_eval`).
+    upper: Vec<u64>,
     /// Per record: where its bytes start, or `UNLISTED`.
     at: Vec<u32>,
     /// Per listed record: for each of its classes in bit order, where the class's positions
@@ -47,20 +52,27 @@ impl Lists {
     /// The lists of every record of `tokens` (as `Meta` holds them).
     pub(super) fn build(tokens: &[u32], spans: &[[u32; FIELDS + 1]]) -> Lists {
         const JOB: usize = 16 * 1024;
-        let parts: Vec<(Vec<u64>, Vec<u32>, Vec<u8>)> = spans
+        let parts: Vec<Lists> = spans
             .par_chunks(JOB)
             .map(|spans| {
                 let mut classes = Vec::with_capacity(spans.len());
+                let mut upper = Vec::with_capacity(spans.len());
                 let mut at = Vec::with_capacity(spans.len());
                 let mut bytes = Vec::with_capacity(spans.len() * 64);
                 let mut count = [0u8; 64];
                 for s in spans {
                     let record = &tokens[s[0] as usize..s[FIELDS] as usize];
-                    let mut have = 0u64;
+                    let (mut have, mut up) = (0u64, 0u64);
                     for &t in record {
-                        have |= 1 << class_of_first((t >> 24) as u8);
+                        let first = (t >> 24) as u8;
+                        let bit = 1 << class_of_first(first);
+                        if have & bit == 0 && first.is_ascii_uppercase() {
+                            up |= bit;
+                        }
+                        have |= bit;
                     }
                     classes.push(have);
+                    upper.push(up);
                     if record.len() > MAX_TOKENS {
                         at.push(UNLISTED);
                         continue;
@@ -91,18 +103,31 @@ impl Lists {
                     }
                     debug_assert_eq!(bytes.len() - dir, have.count_ones() as usize + record.len());
                 }
-                (classes, at, bytes)
+                Lists {
+                    classes,
+                    upper,
+                    at,
+                    bytes,
+                }
             })
             .collect();
-        let total: usize = parts.iter().map(|p| p.2.len()).sum();
+        let total: usize = parts.iter().map(|p| p.bytes.len()).sum();
         let mut lists = Lists {
             classes: Vec::with_capacity(spans.len()),
+            upper: Vec::with_capacity(spans.len()),
             at: Vec::with_capacity(spans.len()),
             bytes: Vec::with_capacity(total),
         };
-        for (classes, at, bytes) in parts {
+        for Lists {
+            classes,
+            upper,
+            at,
+            bytes,
+        } in parts
+        {
             let base = lists.bytes.len() as u32;
             lists.classes.extend_from_slice(&classes);
+            lists.upper.extend_from_slice(&upper);
             lists
                 .at
                 .extend(at.iter().map(|&a| if a == UNLISTED { a } else { a + base }));
@@ -112,7 +137,48 @@ impl Lists {
     }
 
     pub(super) fn heap_bytes(&self) -> usize {
-        self.classes.capacity() * 8 + self.at.capacity() * 4 + self.bytes.capacity()
+        (self.classes.capacity() + self.upper.capacity()) * 8
+            + self.at.capacity() * 4
+            + self.bytes.capacity()
+    }
+
+    /// Asks the processor for what `first_of` will read of record `r` (a hint).
+    #[inline]
+    pub(super) fn prefetch(&self, r: usize) {
+        if let (Some(c), Some(u), Some(&at)) =
+            (self.classes.get(r), self.upper.get(r), self.at.get(r))
+        {
+            super::prefetch(c);
+            super::prefetch(u);
+            if let Some(b) = self.bytes.get(at as usize) {
+                super::prefetch(b);
+            }
+        }
+    }
+
+    /// Record `r`'s first token of class `c` (a `sig_bit` bit number), when it has one:
+    /// whether it starts with an ASCII capital, and its position when the record is listed.
+    #[inline]
+    pub(super) fn first_of(&self, r: usize, c: u32) -> Option<(bool, Option<u8>)> {
+        let have = *self.classes.get(r)?;
+        let bit = 1u64 << c;
+        if have & bit == 0 {
+            return None;
+        }
+        let upper = self.upper.get(r).is_some_and(|u| u & bit != 0);
+        let at = self.at.get(r).copied().unwrap_or(UNLISTED);
+        if at == UNLISTED {
+            return Some((upper, None));
+        }
+        let at = at as usize;
+        let k = have.count_ones() as usize;
+        let j = (have & (bit - 1)).count_ones() as usize;
+        let from = if j == 0 {
+            0
+        } else {
+            self.bytes.get(at + j - 1).copied().unwrap_or(0) as usize
+        };
+        Some((upper, self.bytes.get(at + k + from).copied()))
     }
 
     /// Whether record `r`'s tokens are listed.
@@ -185,6 +251,12 @@ mod tests {
         assert_eq!(lists.positions(0, class('a') | class('9')), 0b1101);
         assert_eq!(lists.positions(0, 1 << 63), 0b10000);
         assert_eq!(lists.positions(0, class('z')), 0);
+        let bit = |c: char| sig_bit(c).trailing_zeros();
+        assert_eq!(lists.first_of(0, bit('a')), Some((false, Some(0))));
+        assert_eq!(lists.first_of(0, bit('b')), Some((true, Some(1))));
+        assert_eq!(lists.first_of(0, bit('9')), Some((false, Some(3))));
+        assert_eq!(lists.first_of(0, bit('z')), None);
+        assert_eq!(lists.first_of(1, bit('x')), Some((false, None)));
         assert!(!lists.listed(1));
         assert_eq!(lists.positions(1, class('x')), 0);
         // Out of range: nothing.

@@ -575,6 +575,12 @@ impl Index {
             terms: &prepared,
         };
         let n = within.map_or(self.len(), |w| w.hits.len());
+        // Whether the terms to test read the records' words: not when each is answered by
+        // `Lists::first_of` (a needle of one letter or digit).
+        let reads_words = prepared.iter().skip(known).any(|p| {
+            p.plan.as_ref().is_none_or(|plan| plan.one_class.is_none())
+                || p.term.field != Field::Any
+        });
         let parts: Vec<Option<Vec<Hit>>> = (0..n.div_ceil(CHUNK))
             .into_par_iter()
             .map_init(Scratch::default, |local, c| {
@@ -588,10 +594,14 @@ impl Index {
                     if let Some(span) = meta.spans.get(r) {
                         prefetch(&meta.starts[r]);
                         prefetch(&meta.present[r]);
-                        // A record's words take a few cache lines (16 words a line).
-                        let words = span[0] as usize..span[FIELDS] as usize;
-                        for t in meta.tokens[words].iter().step_by(16).take(4) {
-                            prefetch(t);
+                        if reads_words {
+                            // A record's words take a few cache lines (16 words a line).
+                            let words = span[0] as usize..span[FIELDS] as usize;
+                            for t in meta.tokens[words].iter().step_by(16).take(4) {
+                                prefetch(t);
+                            }
+                        } else {
+                            meta.lists.prefetch(r);
                         }
                     }
                 };
@@ -964,6 +974,22 @@ impl Pass<'_> {
             if ix.starts[i] & plan.first_sig == 0 || ix.present[i] & plan.sig != plan.sig {
                 return None;
             }
+            if let (Some(c), Field::Any) = (plan.one_class, p.term.field) {
+                // One letter or digit, case-folded, over the whole record: the first word
+                // starting with it decides, by its first character (as `find` would give it).
+                let (upper, at) = ix.lists.first_of(i, c)?;
+                local.from = at.unwrap_or(0);
+                if !scoring {
+                    return Some(0);
+                }
+                let first = plan.needle[0] as u8;
+                let first = if upper {
+                    first.to_ascii_uppercase()
+                } else {
+                    first
+                };
+                return Some(self.found_score(plan, &Found::ByFirst(first), local));
+            }
             // Listed once most of the records this thread tried the term on failed it: a
             // failing record is read to its end, and the lists skip the tokens no open position
             // takes (`a>au`: 68 ms to 48, two threads); a matching one stops at its match,
@@ -1137,6 +1163,9 @@ struct TokenPlan {
     case_sensitive: bool,
     /// Per needle position: its character's class in `lists` (a bit).
     class: Vec<u64>,
+    /// For a needle of one ASCII letter or digit, case-folded: its class (`sig_bit`'s bit
+    /// number), which `Lists::first_of` answers it by.
+    one_class: Option<u32>,
     /// `sig_bit` of the needle's first character, and of all of them.
     first_sig: u64,
     sig: u64,
@@ -1180,6 +1209,12 @@ impl TokenPlan {
             }
         }
         Some(TokenPlan {
+            one_class: match folded[..] {
+                [c] if c.is_ascii_alphanumeric() && !case_sensitive => {
+                    Some(sig_bit(c).trailing_zeros())
+                }
+                _ => None,
+            },
             class: folded
                 .iter()
                 .map(|&c| if c.is_ascii() { sig_bit(c) } else { 1 << 63 })

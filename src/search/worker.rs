@@ -138,8 +138,7 @@ impl Worker {
                     };
                     let ranked: Arc<Vec<u32>> = Arc::new(ranked(&hits, |h| h.record));
                     let ordered = Arc::new(hits);
-                    let mut held: usize =
-                        recent.iter().map(|r| r.ranked.len() * HIT_BYTES).sum();
+                    let mut held: usize = recent.iter().map(|r| r.ranked.len() * HIT_BYTES).sum();
                     let budget = RECENT_BYTES.max(RECENT_BYTES_PER_RECORD * index.len());
                     while recent.len() >= RECENT || (held > budget && !recent.is_empty()) {
                         held -= recent.pop_back().map_or(0, |r| r.ranked.len() * HIT_BYTES);
