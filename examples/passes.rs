@@ -68,6 +68,64 @@ fn main() {
         eprintln!("queries in {ms} ms");
         std::thread::sleep(std::time::Duration::from_millis(ms));
     }
+    // WORKER=1: the arguments are typed, a character at a time, through the search worker (as
+    // the TUI and the scale bench feed it), each keystroke timed from submit to published.
+    if std::env::var_os("WORKER").is_some() {
+        let index = Arc::new(index);
+        let (tx, rx) = std::sync::mpsc::channel();
+        let worker =
+            litbrowse::search::Worker::spawn_prepared(index.clone(), Box::new(|_| {}), move |o| {
+                let _ = tx.send(o);
+            });
+        if let Some(mb) = std::env::var("PRETOUCH_MB")
+            .ok()
+            .and_then(|v| v.parse::<usize>().ok())
+        {
+            let f0 = minflt();
+            let t = Instant::now();
+            let blocks: Vec<Vec<u8>> = (0..mb / 8).map(|_| vec![1u8; 8 << 20]).collect();
+            drop(blocks);
+            eprintln!(
+                "pretouched {mb} MB in {:?}, {} faults",
+                t.elapsed(),
+                minflt() - f0
+            );
+        }
+        let mut generation = 0;
+        for text in args[3..].iter() {
+            let chars: Vec<char> = text.chars().collect();
+            let mut prev: Option<(litbrowse::query::Query, Arc<Vec<u32>>)> = None;
+            for k in 1..=chars.len() {
+                let p: String = chars[..k].iter().collect();
+                let q = litbrowse::query::parse(&p).unwrap_or_default();
+                if q.is_empty() {
+                    prev = None;
+                    continue;
+                }
+                generation += 1;
+                let within = prev
+                    .as_ref()
+                    .filter(|(pq, _)| q.narrows(pq))
+                    .map(|(_, h)| h.clone());
+                let f0 = minflt();
+                let t = Instant::now();
+                worker.submit(litbrowse::search::Request {
+                    generation,
+                    query: q.clone(),
+                    within,
+                });
+                let out = rx.recv().unwrap();
+                eprintln!(
+                    "{p:>24}: {:8.1} ms  hits {}  faults {}",
+                    t.elapsed().as_secs_f64() * 1000.0,
+                    out.hits.len(),
+                    minflt() - f0
+                );
+                prev = Some((q, out.hits.clone()));
+            }
+        }
+        std::process::exit(0);
+    }
     for pair in args[3..].iter() {
         let (prev, q) = pair.split_once('>').unwrap_or(("", pair));
         let pq = litbrowse::query::parse(prev).unwrap();

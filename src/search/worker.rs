@@ -32,20 +32,40 @@ pub struct Outcome {
 const RECENT: usize = 64;
 
 /// The bytes the remembered results may hold together, beyond the newest one, at least; a
-/// library of more than half a million records may keep 128 bytes a record (128 MB at a
-/// million, six hits a record at 20 bytes each: `Hit` and its place in the ranked list), as
-/// the prefixes of one long query held more than 4M hits there and deleting back to the first
-/// ones ran full passes again.
-const RECENT_BYTES: usize = 64 << 20;
-const RECENT_BYTES_PER_RECORD: usize = 128;
-/// What a remembered hit costs: in record order with its scores, and in the ranked list.
-const HIT_BYTES: usize = std::mem::size_of::<Hit>() + std::mem::size_of::<u32>();
+/// library of more than half a million records may keep 64 bytes a record (64 MB at a
+/// million: 16 ranked hits a record), as the prefixes of one long query held more than 4M
+/// hits there and deleting back to the first ones ran full passes again.
+const RECENT_BYTES: usize = 32 << 20;
+const RECENT_BYTES_PER_RECORD: usize = 64;
+
+/// How many of the newest results keep their hits in record order with their scores, to
+/// narrow within (typing on from one of them). An older one keeps only its ranked list: the
+/// hits in record order cost four times as much, and memory the process has not used before
+/// is slow to touch on a virtual machine (about 6 ms per 2 MB page on the benchmark's VM:
+/// touching 200 MB took 691 ms, `examples/passes.rs` with `WORKER=1 PRETOUCH_MB=200`). At a
+/// million records, keeping every result's hits in record order made each hit-heavy keystroke
+/// touch new memory (`pe`, `pee`, `co`: 104-118 ms through the worker with 7-10 page faults
+/// each, against 45-60 ms for the same passes run alone); with two kept, 50-90 ms with 0-2
+/// faults once the first results are freed (one run each, on a noisy machine). Narrowing from
+/// an older result sorts its ranked list and scores every term again.
+const ORDERED: usize = 2;
 
 /// A result the worker remembers.
 struct Recent {
     query: Query,
     ranked: Arc<Vec<u32>>,
-    ordered: Arc<Vec<Hit>>,
+    /// The same in record order with their scores: the newest `ORDERED` results only.
+    ordered: Option<Arc<Vec<Hit>>>,
+}
+
+impl Recent {
+    fn bytes(&self) -> usize {
+        self.ranked.len() * std::mem::size_of::<u32>()
+            + self
+                .ordered
+                .as_ref()
+                .map_or(0, |o| o.len() * std::mem::size_of::<Hit>())
+    }
 }
 
 /// Matching on a thread of its own, so the UI never waits for it.
@@ -106,8 +126,9 @@ impl Worker {
                     // Narrowing: within the earlier result's hits in record order, with their
                     // scores, when the worker still has it; else within the records given.
                     let earlier = req.within.as_ref().map(|w| {
-                        match recent.iter().find(|r| Arc::ptr_eq(&r.ranked, w)) {
-                            Some(r) => (r.ordered.clone(), Some(r.query.clone())),
+                        let found = recent.iter().find(|r| Arc::ptr_eq(&r.ranked, w));
+                        match found.and_then(|r| Some((r.ordered.clone()?, r.query.clone()))) {
+                            Some((ordered, query)) => (ordered, Some(query)),
                             None => {
                                 let mut v = w.to_vec();
                                 v.par_sort_unstable();
@@ -137,16 +158,20 @@ impl Worker {
                         continue;
                     };
                     let ranked: Arc<Vec<u32>> = Arc::new(ranked(&hits, |h| h.record));
-                    let ordered = Arc::new(hits);
-                    let mut held: usize = recent.iter().map(|r| r.ranked.len() * HIT_BYTES).sum();
+                    // The older results' hits in record order go first (their memory is the
+                    // next pass's), then the oldest results while over the budget.
+                    for r in recent.iter_mut().skip(ORDERED.saturating_sub(1)) {
+                        r.ordered = None;
+                    }
+                    let mut held: usize = recent.iter().map(Recent::bytes).sum();
                     let budget = RECENT_BYTES.max(RECENT_BYTES_PER_RECORD * index.len());
                     while recent.len() >= RECENT || (held > budget && !recent.is_empty()) {
-                        held -= recent.pop_back().map_or(0, |r| r.ranked.len() * HIT_BYTES);
+                        held -= recent.pop_back().map_or(0, |r| r.bytes());
                     }
                     recent.push_front(Recent {
                         query: req.query.clone(),
                         ranked: ranked.clone(),
-                        ordered,
+                        ordered: Some(Arc::new(hits)),
                     });
                     publish(Outcome {
                         generation,
