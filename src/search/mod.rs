@@ -581,14 +581,28 @@ impl Index {
             p.plan.as_ref().is_none_or(|plan| plan.one_class.is_none())
                 || p.term.field != Field::Any
         });
-        let parts: Vec<Option<Vec<Hit>>> = (0..n.div_ceil(CHUNK))
-            .into_par_iter()
-            .map_init(Scratch::default, |local, c| {
+        // Each chunk of records writes its hits at the start of its own part of `hits`' spare
+        // room (a chunk has no more hits than records), and the parts are closed up after: one
+        // buffer a pass, reused by the allocator from pass to pass, instead of a vector per
+        // chunk and then all of them copied into a new one (twice the hits' memory, which at a
+        // million records was new memory to touch at most keystrokes: `search::worker`'s
+        // `ORDERED`).
+        let mut hits: Vec<Hit> = Vec::with_capacity(n);
+        let counts: Vec<Option<usize>> = hits.spare_capacity_mut()[..n]
+            .par_chunks_mut(CHUNK)
+            .enumerate()
+            .map_init(Scratch::default, |local, (c, slots)| {
                 if cancelled() {
                     return None;
                 }
                 let range = c * CHUNK..((c + 1) * CHUNK).min(n);
-                let mut out = Vec::with_capacity(range.len());
+                let mut count = 0;
+                let mut out = |hit: Option<Hit>| {
+                    if let Some(hit) = hit {
+                        slots[count].write(hit);
+                        count += 1;
+                    }
+                };
                 let meta = pass.meta;
                 let ahead = |r: usize| {
                     if let Some(span) = meta.spans.get(r) {
@@ -624,7 +638,7 @@ impl Index {
                                 h.rest
                             };
                             let from = if w.resume { h.from } else { 0 };
-                            out.extend(pass.score(h.record, w.known_terms, known, from, local));
+                            out(pass.score(h.record, w.known_terms, known, from, local));
                         }
                     }
                     None => {
@@ -633,17 +647,23 @@ impl Index {
                             if i + AHEAD < end {
                                 ahead(i + AHEAD);
                             }
-                            out.extend(pass.score(i as u32, 0, 0, 0, local));
+                            out(pass.score(i as u32, 0, 0, 0, local));
                         }
                     }
                 }
-                Some(out)
+                Some(count)
             })
             .collect();
-        let mut hits = Vec::with_capacity(parts.iter().flatten().map(Vec::len).sum());
-        for p in parts {
-            hits.extend(p?);
+        let slots = hits.spare_capacity_mut();
+        let mut len = 0;
+        for (c, count) in counts.into_iter().enumerate() {
+            let count = count?;
+            slots.copy_within(c * CHUNK..c * CHUNK + count, len);
+            len += count;
         }
+        // SAFETY: chunk c wrote its `count` hits to slots c * CHUNK.. (each slot before it
+        // writes the next), and those were copied, in chunk order, to 0..len; `Hit` is `Copy`.
+        unsafe { hits.set_len(len) };
         if cancelled() {
             return None;
         }
