@@ -326,16 +326,12 @@ fn main() {
                 continue;
             }
             generation += 1;
-            let within = prev
-                .as_ref()
-                .filter(|(pq, _)| q.narrows(pq))
-                .map(|(_, h)| h.clone());
             let t = Instant::now();
-            worker.submit(Request {
+            worker.submit(Request::after(
                 generation,
-                query: q.clone(),
-                within,
-            });
+                q.clone(),
+                prev.as_ref().map(|(pq, h)| (pq, h)),
+            ));
             let out = rx.recv().expect("worker answers");
             let abstract_term = q
                 .terms

@@ -103,17 +103,13 @@ fn main() {
                     continue;
                 }
                 generation += 1;
-                let within = prev
-                    .as_ref()
-                    .filter(|(pq, _)| q.narrows(pq))
-                    .map(|(_, h)| h.clone());
                 let f0 = minflt();
                 let t = Instant::now();
-                worker.submit(litbrowse::search::Request {
+                worker.submit(litbrowse::search::Request::after(
                     generation,
-                    query: q.clone(),
-                    within,
-                });
+                    q.clone(),
+                    prev.as_ref().map(|(pq, h)| (pq, h)),
+                ));
                 let out = rx.recv().unwrap();
                 eprintln!(
                     "{p:>24}: {:8.1} ms  hits {}  faults {}",

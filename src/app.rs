@@ -385,15 +385,11 @@ impl State {
             self.rebuild_view(keep);
             return Vec::new();
         }
-        let within = match &self.hits {
-            Some(h) if q.narrows(&self.query) => Some(h.clone()),
-            _ => None,
-        };
-        let request = Request {
-            generation: self.generation,
-            query: q,
-            within,
-        };
+        let request = Request::after(
+            self.generation,
+            q,
+            self.hits.as_ref().map(|h| (&self.query, h)),
+        );
         if self.sync_search {
             let never = || false;
             let hits = self

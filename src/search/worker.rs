@@ -18,6 +18,25 @@ pub struct Request {
     pub within: Option<Arc<Vec<u32>>>,
 }
 
+impl Request {
+    /// The request for `query` typed after `previous` (a query and its published hits): within
+    /// those hits when `query` narrows it.
+    pub fn after(
+        generation: u64,
+        query: Query,
+        previous: Option<(&Query, &Arc<Vec<u32>>)>,
+    ) -> Request {
+        let within = previous
+            .filter(|(old, _)| query.narrows(old))
+            .map(|(_, hits)| hits.clone());
+        Request {
+            generation,
+            query,
+            within,
+        }
+    }
+}
+
 /// The result of a finished pass.
 #[derive(Debug, Clone)]
 pub struct Outcome {
