@@ -66,6 +66,10 @@ bench_bin=$(cargo bench --no-run --bench scale 2>&1 | sed -n 's/.*Executable .*(
   echo "  far more than zeroing it, so a load's time depends on what the machine did before. On the"
   echo "  machine below, the 100k first frame from RIS took 0.8 to 1.8 s across fresh processes, and"
   echo "  the first 1M keystroke that needed new memory 200 ms more than the same keystroke later."
+  echo "  Touching 200 MB of new memory took 691 ms there (118 faults of 2 MB pages, about 6 ms each:"
+  echo "  \`WORKER=1 PRETOUCH_MB=200 target/release/examples/passes ...\`), and the same 1M pass"
+  echo "  (\`examples/passes\`, min of 10) took 57 ms in one minute and 71 in another; two full runs"
+  echo "  of nearly the same build gave a 1M metadata keystroke p99 of 59 and 71 ms."
 } > "$out"
 
 for n in "${sizes[@]}"; do
