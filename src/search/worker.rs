@@ -177,6 +177,12 @@ impl Worker {
                             resume: false,
                         },
                     });
+                    // The older results' hits in record order go before the pass (which may be
+                    // narrowing within one of them: `earlier` holds it), so the pass's buffer
+                    // can take their memory, not new memory.
+                    for r in recent.iter_mut().skip(ORDERED.saturating_sub(1)) {
+                        r.ordered = None;
+                    }
                     let Some(mut hits) = index.matches(&req.query, narrow, &cancelled) else {
                         continue;
                     };
@@ -186,11 +192,7 @@ impl Worker {
                         hits.shrink_to_fit();
                     }
                     let ranked: Arc<Vec<u32>> = Arc::new(ranked(&hits, |h| h.record));
-                    // The older results' hits in record order go first (their memory is the
-                    // next pass's), then the oldest results while over the budget.
-                    for r in recent.iter_mut().skip(ORDERED.saturating_sub(1)) {
-                        r.ordered = None;
-                    }
+                    // Then the oldest results go while over the budget.
                     let mut held: usize = recent.iter().map(Recent::bytes).sum();
                     let budget = RECENT_BYTES.max(RECENT_BYTES_PER_RECORD * index.len());
                     while recent.len() >= RECENT || (held > budget && !recent.is_empty()) {
