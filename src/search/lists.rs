@@ -171,19 +171,22 @@ impl Lists {
             return None;
         }
         let upper = self.upper.get(r).is_some_and(|u| u & bit != 0);
-        let at = self.at.get(r).copied().unwrap_or(UNLISTED);
+        let first = self
+            .directory(r, have)
+            .and_then(|(dir, positions)| class_positions(dir, positions, have, c).first().copied());
+        Some((upper, first))
+    }
+
+    /// Record `r`'s directory (where each of `have`'s classes ends) and positions; None when
+    /// the record is not listed.
+    #[inline]
+    fn directory(&self, r: usize, have: u64) -> Option<(&[u8], &[u8])> {
+        let at = *self.at.get(r)?;
         if at == UNLISTED {
-            return Some((upper, None));
+            return None;
         }
-        let at = at as usize;
-        let k = have.count_ones() as usize;
-        let j = (have & (bit - 1)).count_ones() as usize;
-        let from = if j == 0 {
-            0
-        } else {
-            self.bytes.get(at + j - 1).copied().unwrap_or(0) as usize
-        };
-        Some((upper, self.bytes.get(at + k + from).copied()))
+        let (at, k) = (at as usize, have.count_ones() as usize);
+        Some((self.bytes.get(at..at + k)?, self.bytes.get(at + k..)?))
     }
 
     /// Whether record `r`'s tokens are listed.
@@ -203,25 +206,29 @@ impl Lists {
         if w == 0 || at == UNLISTED {
             return 0;
         }
-        let at = at as usize;
-        let k = have.count_ones() as usize;
-        let (Some(dir), Some(positions)) = (self.bytes.get(at..at + k), self.bytes.get(at + k..))
-        else {
+        let Some((dir, positions)) = self.directory(r, have) else {
             return 0;
         };
         let mut mask = 0u128;
         while w != 0 {
             let c = w.trailing_zeros();
             w &= w - 1;
-            let j = (have & ((1u64 << c) - 1)).count_ones() as usize;
-            let from = if j == 0 { 0 } else { dir[j - 1] as usize };
-            let to = dir[j] as usize;
-            for &p in positions.get(from..to).unwrap_or(&[]) {
+            for &p in class_positions(dir, positions, have, c) {
                 mask |= 1u128 << (p as u32 % 128);
             }
         }
         mask
     }
+}
+
+/// The positions of class `c` (one of `have`, the record's classes) in a record's
+/// `directory`, in order.
+#[inline]
+fn class_positions<'b>(dir: &[u8], positions: &'b [u8], have: u64, c: u32) -> &'b [u8] {
+    let j = (have & ((1u64 << c) - 1)).count_ones() as usize;
+    let from = if j == 0 { 0 } else { dir[j - 1] as usize };
+    let to = dir.get(j).map_or(from, |&t| t as usize);
+    positions.get(from..to).unwrap_or(&[])
 }
 
 #[cfg(test)]

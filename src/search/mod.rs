@@ -57,6 +57,7 @@ pub struct Narrow<'a> {
 impl<'a> Narrow<'a> {
     /// Narrowing from `old`'s hits to `new`: the leading terms the two share.
     pub fn between(hits: &'a [Hit], old: &Query, new: &Query) -> Narrow<'a> {
+        debug_assert!(new.narrows(old), "{old:?} -> {new:?} does not narrow");
         let same = old
             .terms
             .iter()
@@ -89,30 +90,16 @@ impl<'a> Narrow<'a> {
     }
 }
 
-/// Whether every match of `new` (which narrows `old`: `Query::narrows`) starts at or after
-/// the token `TokenPlan::find` gave as `old`'s `from`: `new`'s first word holds at least its
-/// first two characters (one, when that one is CJK), which are `old`'s first two (`old`'s
-/// one, when it has one), so that word enters `old` with two characters or more too, and
-/// `from` is the first word that does.
+/// Whether every match of `new`, the grown last term, starts at or after the token
+/// `TokenPlan::find` gave as `old`'s `from`. A fuzzy needle narrows only by growing at its end
+/// (`Query::narrows`), so `new` begins with `old`'s first two characters (its one, when it has
+/// one); `new`'s first word holds at least those two (one, when the first is CJK), so it
+/// enters `old` with two characters or more too, and `from` is the first word that does.
 fn resumes(old: &Term, new: &Term) -> bool {
-    let (Pattern::Fuzzy(a), Pattern::Fuzzy(b)) = (&old.pattern, &new.pattern) else {
-        return false;
-    };
-    // Compared as `old`'s plan folds them (a case-sensitive `new` matches a subset of what the
-    // same needle case-folded matches).
-    let fold = |s: &str| -> Vec<char> {
-        s.chars()
-            .take(2)
-            .map(|c| fold_char(c, old.case_sensitive))
-            .collect()
-    };
-    let (a, b) = (fold(a), fold(b));
-    old.field == new.field
-        && !old.negated
-        && !new.negated
-        && (old.case_sensitive <= new.case_sensitive)
-        && !a.is_empty()
-        && b.starts_with(&a)
+    matches!(
+        (&old.pattern, &new.pattern),
+        (Pattern::Fuzzy(_), Pattern::Fuzzy(_))
+    )
 }
 
 pub(crate) fn matcher() -> &'static SkimMatcherV2 {
