@@ -254,7 +254,10 @@ fn main() {
     let t_warm_abstracts = t.elapsed() - t_warm_search;
     row(
         &mut md,
-        &format!("parse and write the parse cache ({outcome:?})"),
+        &format!(
+            "parse and write the parse cache ({outcome:?}; the browser writes it after its \
+             first frame)"
+        ),
         t_store,
     );
     row(&mut md, "then write the search cache", t_search_store);

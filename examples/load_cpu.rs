@@ -27,6 +27,8 @@ fn cpu_ms() -> f64 {
 }
 
 fn main() {
+    // As the app does (src/main.rs).
+    litbrowse::keep_freed_memory();
     let args: Vec<String> = std::env::args().skip(1).collect();
     let file = PathBuf::from(&args[0]);
     let cache = Cache {
@@ -51,6 +53,7 @@ fn main() {
     let lib = library::assemble_loaded(vec![(rep, parsed)]);
     let (c2, w2) = (cpu_ms(), w0.elapsed());
     let n = lib.records.len();
+    eprintln!("store {:.1} MB", lib.records.heap_bytes() as f64 / 1e6);
     let sum = digest.then(|| {
         let mut h = litbrowse::record::Fnv::default();
         for r in lib.records.iter() {

@@ -227,14 +227,59 @@ impl Cache {
             return (Outcome::Hit, rep, parsed);
         }
         let (rep, parsed) = read_and_parse(path, shown, tracker);
-        // A file changed while it was read must not be cached under the old key.
-        if key_of(path, shown).as_ref() != Some(&key) {
+        let Some(pending) = self.pending(path, shown, key, entry, &rep, &parsed) else {
             return (Outcome::Parsed, rep, parsed);
-        }
-        match write_entry(&self.dir, &entry, &key, &rep, &parsed) {
+        };
+        match pending.write() {
             Ok(()) => (Outcome::Stored, rep, parsed),
             Err(_) => (Outcome::Parsed, rep, parsed),
         }
+    }
+
+    /// `load`, leaving the entry of a file it parsed to be written later (`Pending::write`):
+    /// the browser shows its first frame first, and writes the entry in the background.
+    pub fn load_deferred(
+        &self,
+        path: &Path,
+        shown: &str,
+        tracker: &Tracker,
+    ) -> (SourceReport, Loaded, Option<Pending>) {
+        let Some(key) = key_of(path, shown).filter(|k| k.size >= self.min_bytes) else {
+            let (rep, parsed) = read_and_parse(path, shown, tracker);
+            return (rep, parsed, None);
+        };
+        let entry = self.entry_path(&key);
+        if let Some((rep, parsed)) = read_entry(&entry, &key, tracker) {
+            return (rep, parsed, None);
+        }
+        let (rep, parsed) = read_and_parse(path, shown, tracker);
+        let pending = self.pending(path, shown, key, entry, &rep, &parsed);
+        (rep, parsed, pending)
+    }
+
+    /// What writing the entry of a parsed file needs; None when the file changed while it was
+    /// read (it must not be cached under the old key).
+    fn pending(
+        &self,
+        path: &Path,
+        shown: &str,
+        key: Key,
+        entry: PathBuf,
+        rep: &SourceReport,
+        parsed: &Loaded,
+    ) -> Option<Pending> {
+        if key_of(path, shown).as_ref() != Some(&key) {
+            return None;
+        }
+        Some(Pending {
+            dir: self.dir.clone(),
+            entry,
+            key,
+            format: rep.format,
+            distinct: rep.distinct,
+            diagnostics: parsed.diagnostics.clone(),
+            blocks: parsed.records.share_blocks(),
+        })
     }
 
     fn entry_path(&self, key: &Key) -> PathBuf {
@@ -245,17 +290,42 @@ impl Cache {
     }
 }
 
-/// The per-file step of `library::load`: from the cache when possible, else parsed.
-pub fn load_or_parse(path: &Path, shown: &str, tracker: &Tracker) -> (SourceReport, Loaded) {
+/// The per-file step of `library::load`: from the cache when possible, else parsed, with the
+/// entry still to write for a file that was parsed.
+pub fn load_or_parse(
+    path: &Path,
+    shown: &str,
+    tracker: &Tracker,
+) -> (SourceReport, Loaded, Option<Pending>) {
     let result = match Cache::from_env() {
-        Some(cache) => {
-            let (_, rep, parsed) = cache.load(path, shown, tracker);
-            (rep, parsed)
+        Some(cache) => cache.load_deferred(path, shown, tracker),
+        None => {
+            let (rep, parsed) = read_and_parse(path, shown, tracker);
+            (rep, parsed, None)
         }
-        None => read_and_parse(path, shown, tracker),
     };
     tracker.file_done();
     result
+}
+
+/// A cache entry still to be written: a parsed file's records (their blocks, shared with the
+/// library) and what its header says.
+#[derive(Debug)]
+pub struct Pending {
+    dir: PathBuf,
+    entry: PathBuf,
+    key: Key,
+    format: Option<&'static str>,
+    distinct: bool,
+    diagnostics: Vec<Diagnostic>,
+    blocks: crate::store::Blocks,
+}
+
+impl Pending {
+    /// Writes the entry (to a temporary file, then renamed over the old one).
+    pub fn write(&self) -> std::io::Result<()> {
+        write_entry(self)
+    }
 }
 
 fn key_of(path: &Path, shown: &str) -> Option<Key> {
@@ -421,23 +491,18 @@ fn read_entry(entry: &Path, key: &Key, tracker: &Tracker) -> Option<(SourceRepor
     Some((rep, loaded))
 }
 
-fn write_entry(
-    dir: &Path,
-    entry: &Path,
-    key: &Key,
-    rep: &SourceReport,
-    parsed: &Loaded,
-) -> std::io::Result<()> {
-    std::fs::create_dir_all(dir)?;
+fn write_entry(p: &Pending) -> std::io::Result<()> {
+    std::fs::create_dir_all(&p.dir)?;
+    let entry = &p.entry;
     let tmp = entry.with_extension(format!("tmp{}", std::process::id()));
     let result = (|| {
         let mut w = BufWriter::with_capacity(1 << 20, File::create(&tmp)?);
-        let blocks: Vec<(&str, &[u8], usize)> = parsed.records.blocks().collect();
+        let blocks: Vec<(&str, &[u8], usize)> = p.blocks.iter().collect();
         let header = Header {
-            key: key.clone(),
-            format: rep.format.map(str::to_string),
-            records: parsed.records.len(),
-            diagnostics: parsed
+            key: p.key.clone(),
+            format: p.format.map(str::to_string),
+            records: p.blocks.records(),
+            diagnostics: p
                 .diagnostics
                 .iter()
                 .map(|d| {
@@ -450,7 +515,7 @@ fn write_entry(
                 })
                 .collect(),
             chunks: blocks.len(),
-            distinct: rep.distinct,
+            distinct: p.distinct,
         };
         let bad = |e: postcard::Error| std::io::Error::other(e.to_string());
         w.write_all(MAGIC)?;
@@ -816,7 +881,17 @@ mod tests {
         };
         let rep = report("lib.ris", Some(Format::Ris), &parsed);
         let entry = dir.path().join("e.lbc");
-        write_entry(dir.path(), &entry, &key, &rep, &parsed).unwrap();
+        Pending {
+            dir: dir.path().to_path_buf(),
+            entry: entry.clone(),
+            key: key.clone(),
+            format: rep.format,
+            distinct: rep.distinct,
+            diagnostics: parsed.diagnostics.clone(),
+            blocks: parsed.records.share_blocks(),
+        }
+        .write()
+        .unwrap();
         let (rep2, back) = read_entry(&entry, &key, &silent()).unwrap();
         assert_eq!(rep2, rep);
         assert_eq!(rep2.records, 40_000);
@@ -861,6 +936,29 @@ mod tests {
         assert!(rep4.distinct);
         assert_eq!(rep4, fresh.0);
         assert_eq!(p4.records, fresh.1.records);
+        assert_eq!(cache.load(&file, "lib.ris", &silent()).0, Outcome::Hit);
+    }
+
+    /// The browser's first start leaves the entry to write after its first frame; written
+    /// then, the next start reads it.
+    #[test]
+    fn a_deferred_entry_is_written_later_and_then_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("lib.ris");
+        std::fs::write(&file, ris(0, 50)).unwrap();
+        let cache = cache_in(dir.path());
+        let (rep1, p1, pending) = cache.load_deferred(&file, "lib.ris", &silent());
+        let pending = pending.expect("a parsed file leaves its entry to write");
+        assert!(
+            !cache.entry_path(&pending.key).exists(),
+            "nothing is written before `write`"
+        );
+        pending.write().unwrap();
+        let (rep2, p2, again) = cache.load_deferred(&file, "lib.ris", &silent());
+        assert!(again.is_none(), "read from the entry, so nothing to write");
+        assert_eq!(rep2, rep1);
+        assert_eq!(p2.records, p1.records);
+        assert_eq!(p2.diagnostics, p1.diagnostics);
         assert_eq!(cache.load(&file, "lib.ris", &silent()).0, Outcome::Hit);
     }
 

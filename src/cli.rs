@@ -80,7 +80,8 @@ pub fn run(cli: Cli) -> Result<Status> {
             let progress = crate::cache::StderrProgress::default();
             // Keyed before loading: a file that changes meanwhile is not stored under it.
             let key = crate::index_cache::Key::of(&cli.paths);
-            let lib = library::load_with_progress(&cli.paths, &|p| progress.report(p));
+            // The parse cache is written after the first frame (`tui::run`).
+            let lib = library::load_deferring_cache(&cli.paths, &|p| progress.report(p));
             progress.finish();
             let stored = crate::cache::Cache::from_env()
                 .zip(key)

@@ -25,6 +25,7 @@ pub fn run(library: Library, stored: Option<crate::index_cache::Stored>) -> anyh
     let guard = terminal::enter()?;
     let mut term = Terminal::new(CrosstermBackend::new(std::io::stdout()))?;
     let size = term.size()?;
+    let pending = library.pending;
     let mut state = State::new(library.records, size.width, size.height);
     if let Some(d) = library.diagnostics.first() {
         let more = library.diagnostics.len() - 1;
@@ -36,28 +37,31 @@ pub fn run(library: Library, stored: Option<crate::index_cache::Stored>) -> anyh
         app::update(&mut state, Action::Status(msg));
     }
 
-    let spawn_worker = |state: &State, stored: Option<crate::index_cache::Stored>| {
+    let spawn_worker = |state: &State,
+                        stored: Option<crate::index_cache::Stored>,
+                        pending: Vec<crate::cache::Pending>| {
         let tx = tx.clone();
         // The indexes are built returning freed memory, and kept once they are ready
-        // (`return_freed_memory`).
-        let prepare: Box<dyn FnOnce(&crate::search::Index) + Send> = match stored {
-            Some(s) => Box::new(move |index| {
-                crate::return_freed_memory();
-                crate::index_cache::prepare(index, &s);
-                crate::keep_freed_memory();
-            }),
-            None => Box::new(|index| {
-                crate::return_freed_memory();
-                index.prepare_all();
-                crate::keep_freed_memory();
-            }),
-        };
+        // (`return_freed_memory`). Then the parse cache entries of files this start parsed are
+        // written: after the first frame, and not competing with the indexes for the cores.
+        let prepare: Box<dyn FnOnce(&crate::search::Index) + Send> = Box::new(move |index| {
+            crate::return_freed_memory();
+            match stored {
+                Some(s) => crate::index_cache::prepare(index, &s),
+                None => index.prepare_all(),
+            }
+            crate::keep_freed_memory();
+            for p in pending {
+                // Unwritten, the next start parses the file again; nothing else is lost.
+                let _ = p.write();
+            }
+        });
         Worker::spawn_prepared(state.index.clone(), prepare, move |o| {
             let _ = tx.send(Msg::Search(o));
         })
     };
     // The library as loaded is the one the search cache describes; after a paste it is not.
-    let mut worker = spawn_worker(&state, stored);
+    let mut worker = spawn_worker(&state, stored, pending);
 
     {
         let tx = tx.clone();
@@ -110,7 +114,7 @@ pub fn run(library: Library, stored: Option<crate::index_cache::Stored>) -> anyh
                         term = Terminal::new(CrosstermBackend::new(std::io::stdout()))?;
                     }
                     Effect::Search(req) => worker.submit(req),
-                    Effect::IndexChanged => worker = spawn_worker(&state, None),
+                    Effect::IndexChanged => worker = spawn_worker(&state, None, Vec::new()),
                     Effect::Copy { text, what } => {
                         let msg = match terminal::copy(&text) {
                             Ok(()) => format!("copied {what} (OSC 52)"),
