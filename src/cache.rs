@@ -495,12 +495,87 @@ fn read_entry(entry: &Path, key: &Key, tracker: &Tracker) -> Option<(SourceRepor
     Some((rep, loaded))
 }
 
+/// A cache file being written, under a temporary name until it is complete. The browser
+/// writes its caches in the background, so a person can quit (or the process be killed) in the
+/// middle: `remove_unfinished` takes those away as the browser leaves, and a writer first
+/// removes what one that died left in its folder (as large as the entry: 1.7 GB at a million
+/// records).
+pub(crate) struct Temporary {
+    pub path: PathBuf,
+}
+
+/// Temporary files being written now (`Temporary`).
+static UNFINISHED: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
+
+/// A temporary file untouched for this long belongs to a writer that is gone.
+const STALE: std::time::Duration = std::time::Duration::from_secs(600);
+
+impl Temporary {
+    /// Names the temporary file for `target`, after clearing stale ones from its folder.
+    pub fn new(dir: &Path, target: &Path) -> Temporary {
+        sweep_stale(dir);
+        let mut name = target.file_name().unwrap_or_default().to_os_string();
+        name.push(format!(".{}.tmp", std::process::id()));
+        let path = dir.join(name);
+        UNFINISHED
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(path.clone());
+        Temporary { path }
+    }
+
+    /// Renames the finished file to `target`.
+    pub fn finish(self, target: &Path) -> std::io::Result<()> {
+        std::fs::rename(&self.path, target)
+    }
+}
+
+impl Drop for Temporary {
+    fn drop(&mut self) {
+        // Finished, this finds nothing to remove; unfinished, the file goes.
+        let _ = std::fs::remove_file(&self.path);
+        UNFINISHED
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .retain(|p| p != &self.path);
+    }
+}
+
+/// Removes the cache files still being written (the browser calls it as it leaves; their
+/// writers are cut off with the process).
+pub fn remove_unfinished() {
+    for p in UNFINISHED.lock().unwrap_or_else(|e| e.into_inner()).iter() {
+        let _ = std::fs::remove_file(p);
+    }
+}
+
+fn sweep_stale(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let now = std::time::SystemTime::now();
+    for e in entries.flatten() {
+        if !e.file_name().to_string_lossy().ends_with(".tmp") {
+            continue;
+        }
+        let age = e
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| now.duration_since(t).ok());
+        if age.is_some_and(|a| a > STALE) {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
+}
+
 fn write_entry(p: &Pending) -> std::io::Result<()> {
     std::fs::create_dir_all(&p.dir)?;
     let entry = &p.entry;
-    let tmp = entry.with_extension(format!("tmp{}", std::process::id()));
+    let temporary = Temporary::new(&p.dir, entry);
+    let tmp = &temporary.path;
     let result = (|| {
-        let mut w = BufWriter::with_capacity(1 << 20, File::create(&tmp)?);
+        let mut w = BufWriter::with_capacity(1 << 20, File::create(tmp)?);
         let blocks: Vec<(&str, &[u8], usize)> = p.blocks.iter().collect();
         let header = Header {
             key: p.key.clone(),
@@ -538,12 +613,9 @@ fn write_entry(p: &Pending) -> std::io::Result<()> {
         // No fsync: waiting for 1.7 GB to reach the disk would double a cold start, and an
         // entry torn by a crash fails its checksums and is parsed again.
         w.into_inner().map_err(|e| e.into_error())?;
-        std::fs::rename(&tmp, entry)
+        Ok(())
     })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
+    result.and_then(|()| temporary.finish(entry))
 }
 
 fn report(path: &str, format: Option<Format>, parsed: &Loaded) -> SourceReport {
@@ -942,6 +1014,41 @@ mod tests {
         assert_eq!(rep4, fresh.0);
         assert_eq!(p4.records, fresh.1.records);
         assert_eq!(cache.load(&file, "lib.ris", &silent()).0, Outcome::Hit);
+    }
+
+    /// A writer that stopped half way leaves no file behind, and one a dead writer left is
+    /// removed by the next writer once stale; a fresh one (a writer at work) is not.
+    #[test]
+    fn unfinished_temporaries_are_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("e.lbc");
+        let t = Temporary::new(dir.path(), &target);
+        std::fs::write(&t.path, b"half").unwrap();
+        let path = t.path.clone();
+        drop(t);
+        assert!(
+            !path.exists(),
+            "an unfinished temporary goes with its writer"
+        );
+
+        let stale = dir.path().join("x.lbc.999999.tmp");
+        let busy = dir.path().join("y.lbi.999998.tmp");
+        for p in [&stale, &busy] {
+            std::fs::write(p, b"left").unwrap();
+        }
+        let long_ago = std::time::SystemTime::now() - STALE - std::time::Duration::from_secs(60);
+        std::fs::File::options()
+            .write(true)
+            .open(&stale)
+            .unwrap()
+            .set_modified(long_ago)
+            .unwrap();
+        let t = Temporary::new(dir.path(), &target);
+        std::fs::write(&t.path, b"whole").unwrap();
+        t.finish(&target).unwrap();
+        assert!(!stale.exists(), "stale: removed");
+        assert!(busy.exists(), "recent: another writer's, kept");
+        assert_eq!(std::fs::read(&target).unwrap(), b"whole");
     }
 
     /// The browser's first start leaves the entry to write after its first frame; written

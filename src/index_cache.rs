@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use std::fs::File;
 use std::hash::BuildHasher;
 use std::io::{BufReader, BufWriter, Read, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::UNIX_EPOCH;
 
 const MAGIC: &[u8; 8] = b"LBINDEX2";
@@ -317,10 +317,11 @@ fn write_atomically(
     body: impl FnOnce(&mut Writer) -> std::io::Result<()>,
 ) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)?;
-    let tmp: PathBuf = dir.join(format!("{name}.{}.tmp", std::process::id()));
+    let target = dir.join(name);
+    let temporary = crate::cache::Temporary::new(dir, &target);
     let result = (|| {
         let mut w = Writer {
-            w: BufWriter::with_capacity(1 << 20, File::create(&tmp)?),
+            w: BufWriter::with_capacity(1 << 20, File::create(&temporary.path)?),
         };
         w.w.write_all(magic)?;
         let key = postcard::to_stdvec(key).map_err(std::io::Error::other)?;
@@ -328,13 +329,7 @@ fn write_atomically(
         body(&mut w)?;
         w.w.into_inner().map_err(|e| e.into_error())?.sync_all()
     })();
-    match result {
-        Ok(()) => std::fs::rename(&tmp, dir.join(name)),
-        Err(e) => {
-            let _ = std::fs::remove_file(&tmp);
-            Err(e)
-        }
-    }
+    result.and_then(|()| temporary.finish(&target))
 }
 
 fn checksum(bytes: &[u8]) -> u64 {

@@ -21,6 +21,15 @@ enum Msg {
 /// Runs the browser on `library`; `stored` lets the first search index come from the search
 /// cache (and be stored there once built).
 pub fn run(library: Library, stored: Option<crate::index_cache::Stored>) -> anyhow::Result<()> {
+    // Caches still being written in the background when the browser leaves are cut off with
+    // the process: their unfinished files go, however it leaves.
+    struct RemoveUnfinished;
+    impl Drop for RemoveUnfinished {
+        fn drop(&mut self) {
+            crate::cache::remove_unfinished();
+        }
+    }
+    let _unfinished = RemoveUnfinished;
     let (tx, rx) = mpsc::channel::<Msg>();
     let guard = terminal::enter()?;
     let mut term = Terminal::new(CrosstermBackend::new(std::io::stdout()))?;
