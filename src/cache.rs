@@ -221,21 +221,11 @@ impl Cache {
         shown: &str,
         tracker: &Tracker,
     ) -> (Outcome, SourceReport, Loaded) {
-        let Some(key) = key_of(path, shown).filter(|k| k.size >= self.min_bytes) else {
-            let (rep, parsed) = read_and_parse(path, shown, tracker);
-            return (Outcome::Parsed, rep, parsed);
-        };
-        let entry = self.entry_path(&key);
-        if let Some((rep, parsed)) = read_entry(&entry, &key, tracker) {
-            return (Outcome::Hit, rep, parsed);
-        }
-        let (rep, parsed) = read_and_parse(path, shown, tracker);
-        let Some(pending) = self.pending(path, shown, key, entry, &rep, &parsed) else {
-            return (Outcome::Parsed, rep, parsed);
-        };
-        match pending.write() {
-            Ok(()) => (Outcome::Stored, rep, parsed),
-            Err(_) => (Outcome::Parsed, rep, parsed),
+        let (outcome, rep, parsed, pending) = self.load_leaving(path, shown, tracker);
+        match pending.map(|p| p.write()) {
+            Some(Ok(())) => (Outcome::Stored, rep, parsed),
+            Some(Err(_)) => (Outcome::Parsed, rep, parsed),
+            None => (outcome, rep, parsed),
         }
     }
 
@@ -247,17 +237,29 @@ impl Cache {
         shown: &str,
         tracker: &Tracker,
     ) -> (SourceReport, Loaded, Option<Pending>) {
+        let (_, rep, parsed, pending) = self.load_leaving(path, shown, tracker);
+        (rep, parsed, pending)
+    }
+
+    /// Read from the entry (Hit), or parsed (Parsed) with the entry to write when the file is
+    /// large enough to cache.
+    fn load_leaving(
+        &self,
+        path: &Path,
+        shown: &str,
+        tracker: &Tracker,
+    ) -> (Outcome, SourceReport, Loaded, Option<Pending>) {
         let Some(key) = key_of(path, shown).filter(|k| k.size >= self.min_bytes) else {
             let (rep, parsed) = read_and_parse(path, shown, tracker);
-            return (rep, parsed, None);
+            return (Outcome::Parsed, rep, parsed, None);
         };
         let entry = self.entry_path(&key);
         if let Some((rep, parsed)) = read_entry(&entry, &key, tracker) {
-            return (rep, parsed, None);
+            return (Outcome::Hit, rep, parsed, None);
         }
         let (rep, parsed) = read_and_parse(path, shown, tracker);
         let pending = self.pending(path, shown, key, entry, &rep, &parsed);
-        (rep, parsed, pending)
+        (Outcome::Parsed, rep, parsed, pending)
     }
 
     /// What writing the entry of a parsed file needs; None when the file changed while it was
@@ -555,7 +557,7 @@ fn sweep_stale(dir: &Path) {
     };
     let now = std::time::SystemTime::now();
     for e in entries.flatten() {
-        if !e.file_name().to_string_lossy().ends_with(".tmp") {
+        if !e.file_name().to_string_lossy().contains(".tmp") {
             continue;
         }
         let age = e
