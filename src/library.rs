@@ -111,8 +111,8 @@ pub fn load_with_progress(
 
 /// `load_with_progress`, leaving the parse cache entries in `Library::pending` for the caller
 /// to write: the browser writes them in the background after its first frame (before it, they
-/// cost the first frame 63-222 ms more at 100k records and 4.5 s at a million: BENCHMARKS.md,
-/// "parse and write the parse cache" against "parse").
+/// cost the first frame 1.7-4.5 s more at a million records: BENCHMARKS.md, "parse and write
+/// the parse cache" against "parse", in three runs).
 pub fn load_deferring_cache(
     inputs: &[String],
     progress: &(dyn Fn(crate::cache::Progress) + Sync),
