@@ -21,7 +21,9 @@ use std::io::{BufReader, BufWriter, Read, Write};
 use std::path::Path;
 use std::time::UNIX_EPOCH;
 
-const MAGIC: &[u8; 8] = b"LBINDEX2";
+/// 3: the vocabulary's words grouped by first character (`search::group_by_first`); an entry
+/// of an older build still answers, but without the grouping's speed, so it is made anew.
+const MAGIC: &[u8; 8] = b"LBINDEX3";
 /// The `list` lines are checked a block of this many bytes at a time, so that a query with a
 /// few hits reads a few blocks, not every line (355 MB at a million records).
 const LINE_BLOCK: usize = 64 * 1024;
