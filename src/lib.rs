@@ -33,11 +33,12 @@ pub fn run_browser(
 /// 100k records (179 MB of RIS) spent 1.25-1.37 s in the kernel with them against 0.36-0.40 s
 /// without, 1.46-1.71 s against 0.97-1.17 s in all (`examples/load_cpu.rs`, 5 s apart so that
 /// each run had fresh memory); a 100k second start from the parse cache, 786-804 ms against
-/// 174-244 ms. Searching may be faster with huge pages (fewer TLB misses: a 1M keystroke p99 of
-/// 56 ms with them for the whole process, 67 without, one `benches/scale.rs --phases keys` run
-/// each, within the spread between runs), so they are turned back on when the last holder is
-/// dropped, before the search indexes are built or read. Nothing happens when the process already had them turned off (its parent's
-/// choice, which `prctl` children inherit), or on other systems.
+/// 174-244 ms. Searching is faster with huge pages (fewer TLB misses: a million-record
+/// `pee>peer` pass, min of 10, took 85.5 and 82.3 ms with THP off for the whole process
+/// against 73.5 and 72.4 with it on, `MIMALLOC_ALLOW_THP=0`/`1` and `examples/passes.rs`, two
+/// processes each), so they are turned back on when the last holder is dropped, before the
+/// search indexes are built or read. Nothing happens when the process already had them turned
+/// off (its parent's choice, which `prctl` children inherit), or on other systems.
 pub struct SmallPages(());
 
 /// Holders of `SmallPages`, and whether huge pages were off before the first.

@@ -316,28 +316,30 @@ fn cut<'a>(records: &'a Records, range: std::ops::Range<usize>) -> Part<'a> {
 /// to the new ids. A pass looks up the words a needle position may go on from (`Start::entry`,
 /// the `reach` memo), which all start with that position's character: grouped, those
 /// look-ups fall in one stretch of each table instead of across all of it. Two threads, a
-/// million records, both orders in one process, passes alternating (`AB=1` in
-/// `examples/passes.rs`, min of 15, two runs, ms first-seen order against grouped):
-/// `pee>peer` 70.9/78.3 against 59.8/62.4, `cog>cogn` 52.5/66.4 against 47.7/54.5, `de>dep`
-/// 56.1/54.6 against 47.4/44.1, `c>co` 45.3/47.7 against 48.3/43.7.
+/// million records, both orders built in one process and their passes alternating (a
+/// temporary build of `examples/passes.rs`, not kept; min of 15, two runs, ms first-seen
+/// order against grouped): `pee>peer` 70.9/78.3 against 59.8/62.4, `cog>cogn` 52.5/66.4
+/// against 47.7/54.5, `de>dep` 56.1/54.6 against 47.4/44.1, `c>co` 45.3/47.7 against
+/// 48.3/43.7. The vocabulary's `ends` always start with 0 afterwards, even when it is empty.
 fn group_by_first(vocab: Vocab, tokens: &mut [u32]) -> Vocab {
     let n = vocab.len();
     let group = |w: usize| vocab.first[w].to_ascii_lowercase() as usize;
-    let mut starts = [0u32; 257];
+    // A counting sort on the group: where each group's next word goes.
+    let mut next = [0u32; 257];
     for w in 0..n {
-        starts[group(w) + 1] += 1;
+        next[group(w) + 1] += 1;
     }
     for g in 0..256 {
-        starts[g + 1] += starts[g];
+        next[g + 1] += next[g];
     }
-    // Old id to new.
+    // Old id to new, and new to old.
     let mut new_id = vec![0u32; n];
     let mut order = vec![0u32; n];
     for (w, id) in new_id.iter_mut().enumerate() {
         let g = group(w);
-        *id = starts[g];
-        order[starts[g] as usize] = w as u32;
-        starts[g] += 1;
+        *id = next[g];
+        order[next[g] as usize] = w as u32;
+        next[g] += 1;
     }
     let mut grouped = Vocab {
         text: String::with_capacity(vocab.text.len()),
@@ -427,9 +429,6 @@ impl Meta {
         drop(global);
         if vocab.len() > WORD_ID as usize {
             vocab.truncate(WORD_ID as usize);
-        }
-        if vocab.ends.is_empty() {
-            vocab.ends.push(0);
         }
         let mut vocab = group_by_first(vocab, &mut tokens);
         vocab.push("");
@@ -1759,6 +1758,12 @@ mod tests {
         let mut peer = ids(&ix, "peer");
         peer.sort();
         assert_eq!(peer, vec![0, 2]);
+        // A library without words (and one without records) still has the empty word.
+        for records in [vec![Record::default()], vec![]] {
+            let ix = Index::new(Arc::new(crate::store::Records::from(records)));
+            assert_eq!(ix.vocabulary(), 1);
+            assert!(ids(&ix, "peer").is_empty());
+        }
     }
 
     #[test]
