@@ -624,6 +624,22 @@ impl Index {
         // chunk and then all of them copied into a new one (twice the hits' memory, which at a
         // million records was new memory to touch at most keystrokes: `search::worker`'s
         // `ORDERED`).
+        // The common case: one term left to test, a fuzzy one over the metadata's words.
+        let lean = (prepared.len() == known + 1)
+            .then(|| &prepared[known])
+            .filter(|p| {
+                !p.term.negated
+                    && p.abstract_scores.is_none()
+                    && field_words(p.term.field).is_some()
+                    && p.plan
+                        .as_ref()
+                        .is_some_and(|plan| plan.one_class.is_none() || p.term.field != Field::Any)
+            })
+            .map(|p| (p.plan.as_ref(), field_words(p.term.field)));
+        let lean = match lean {
+            Some((Some(plan), Some(words))) => Some((plan, words)),
+            _ => None,
+        };
         let mut hits: Vec<Hit> = Vec::with_capacity(n);
         let counts: Vec<Option<usize>> = hits.spare_capacity_mut()[..n]
             .par_chunks_mut(CHUNK)
@@ -675,7 +691,12 @@ impl Index {
                                 h.rest
                             };
                             let from = if w.resume { h.from } else { 0 };
-                            out(pass.score(h.record, w.known_terms, known, from, local));
+                            out(match lean {
+                                Some((plan, words)) => {
+                                    pass.score_last(h.record, plan, words, known, from, local)
+                                }
+                                None => pass.score(h.record, w.known_terms, known, from, local),
+                            });
                         }
                     }
                     None => {
@@ -684,7 +705,12 @@ impl Index {
                             if i + AHEAD < end {
                                 ahead(i + AHEAD);
                             }
-                            out(pass.score(i as u32, 0, 0, 0, local));
+                            out(match lean {
+                                Some((plan, words)) => {
+                                    pass.score_last(i as u32, plan, words, 0, 0, local)
+                                }
+                                None => pass.score(i as u32, 0, 0, 0, local),
+                            });
                         }
                     }
                 }
@@ -1002,6 +1028,62 @@ impl Pass<'_> {
         })
     }
 
+    /// `score` when only the last term is left to test (the others' score is `known`), and
+    /// it is a fuzzy one over the words of the fields `words` (`field_words`), not negated and
+    /// not answered by `Lists::first_of`: the keystrokes of a word being typed, with nothing
+    /// of `score`'s and `term_eval`'s other cases on the way (c>co at 100k, one thread: 386
+    /// instructions a record through `score`, callgrind).
+    #[inline(always)]
+    fn score_last(
+        &self,
+        record: u32,
+        plan: &TokenPlan,
+        words: (usize, usize),
+        known: i32,
+        from: u8,
+        local: &mut Scratch,
+    ) -> Option<Hit> {
+        let i = record as usize;
+        let ix = self.meta;
+        if ix.starts[i] & plan.first_sig == 0 || ix.present[i] & plan.sig != plan.sig {
+            return None;
+        }
+        let span = &ix.spans[i];
+        let tokens = &ix.tokens[span[words.0] as usize..span[words.1] as usize];
+        // As `term_eval`: listed once most of the records tried failed.
+        let (tried, failed) = local.failures[0];
+        let found = if tried >= 64 && failed * 2 > tried && ix.lists.listed(i) {
+            let listed = Some((&ix.lists, i, span[words.0] as usize - span[0] as usize));
+            plan.find_in::<true>(
+                tokens,
+                &ix.vocab,
+                &mut local.chunks,
+                &mut local.via,
+                listed,
+                from as usize,
+            )
+        } else {
+            plan.find_in::<false>(
+                tokens,
+                &ix.vocab,
+                &mut local.chunks,
+                &mut local.via,
+                None,
+                from as usize,
+            )
+        };
+        local.failures[0] = (tried + 1, failed + found.is_none() as u32);
+        let (found, entered) = found?;
+        let s = self.found_score(plan, &found, local);
+        let total = known as i64 + s;
+        Some(Hit {
+            record,
+            score: total.clamp(i32::MIN as i64, i32::MAX as i64) as i32,
+            rest: known,
+            from: entered.min(u8::MAX as usize) as u8,
+        })
+    }
+
     /// Whether the term matches record `i` (Some), with its score when `scoring`.
     fn term_eval(
         &self,
@@ -1018,15 +1100,7 @@ impl Pass<'_> {
         }
         let ix = self.meta;
         let span = &ix.spans[i];
-        let words = |f: usize, to: usize| span[f] as usize..span[to] as usize;
-        let range = match p.term.field {
-            Field::Any => Some(words(0, FIELDS)),
-            Field::Title => Some(words(0, 1)),
-            Field::Author => Some(words(1, 2)),
-            Field::Keyword => Some(words(2, 3)),
-            Field::Container => Some(words(3, 4)),
-            Field::Year | Field::Abstract | Field::Findings => None,
-        };
+        let range = field_words(p.term.field).map(|(f, to)| span[f] as usize..span[to] as usize);
         if let (Some(tokens), Some(plan)) = (range, &p.plan) {
             if ix.starts[i] & plan.first_sig == 0 || ix.present[i] & plan.sig != plan.sig {
                 return None;
@@ -1182,6 +1256,18 @@ impl Pass<'_> {
     }
 }
 
+/// The fields whose words a term over `field` looks at, as `Meta::spans` indices (from, to).
+fn field_words(field: Field) -> Option<(usize, usize)> {
+    match field {
+        Field::Any => Some((0, FIELDS)),
+        Field::Title => Some((0, 1)),
+        Field::Author => Some((1, 2)),
+        Field::Keyword => Some((2, 3)),
+        Field::Container => Some((3, 4)),
+        Field::Year | Field::Abstract | Field::Findings => None,
+    }
+}
+
 /// What a later chunk of a needle spread over words gains by starting a word of its own: the
 /// first-character bonus (skim's bonus 8 for a word start, doubled) and the gap it skips (3).
 const CHUNK_PENALTY: i64 = 8 + 3;
@@ -1295,6 +1381,7 @@ impl TokenPlan {
     /// the chunks that make it up, and the first token that enters the needle with two
     /// characters or more (one: a needle of one, or a CJK first character), at or after
     /// `from` (`Hit::from`). No match starts before `from`, which the caller knows.
+    #[inline]
     fn find(
         &self,
         tokens: &[u32],
@@ -1304,6 +1391,25 @@ impl TokenPlan {
         listed: Option<(&lists::Lists, usize, usize)>,
         from: usize,
     ) -> Option<(Found, usize)> {
+        match listed {
+            Some(_) => self.find_in::<true>(tokens, vocab, chunks, via, listed, from),
+            None => self.find_in::<false>(tokens, vocab, chunks, via, None, from),
+        }
+    }
+
+    /// `find`, made once for listed records and once for scanned ones (`LISTED`: `listed` is
+    /// Some), so the scan loop carries nothing of the lists.
+    #[inline(always)]
+    fn find_in<const LISTED: bool>(
+        &self,
+        tokens: &[u32],
+        vocab: &Vocab,
+        chunks: &mut Vec<(u32, u8, u8)>,
+        via: &mut [(u32, u8); 64],
+        listed: Option<(&lists::Lists, usize, usize)>,
+        from: usize,
+    ) -> Option<(Found, usize)> {
+        let listed = if LISTED { listed } else { None };
         let n = self.needle.len();
         let start = self.start(vocab);
         let mut open = 1u64;
@@ -1332,7 +1438,7 @@ impl TokenPlan {
         loop {
             // The next token whose first byte an open needle position may go on from. (Testing
             // four tokens with one branch was slower: `examples/passes.rs`, one thread.)
-            let (token, mut m) = if listed.is_some() {
+            let (token, mut m) = if LISTED {
                 loop {
                     if candidates == 0 {
                         return None;
