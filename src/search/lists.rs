@@ -147,6 +147,11 @@ impl Lists {
             + self.bytes.capacity()
     }
 
+    /// Every record's classes (a bit each).
+    pub(super) fn classes(&self) -> &[u64] {
+        &self.classes
+    }
+
     /// Asks the processor for what `first_of` will read of record `r` (a hint).
     #[inline]
     pub(super) fn prefetch(&self, r: usize) {
