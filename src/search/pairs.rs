@@ -1,13 +1,20 @@
 //! Per record, for each class of its words' first characters (`lists::class_of_first`), the
-//! characters its words of that class hold after their first one: which records have a word
-//! starting with a needle's first character that holds its second one later, the first test
-//! any match of a needle of two characters or more passes (its first chunk is at least two
-//! characters long, `TokenPlan::find`). A record that fails a term is otherwise read to its
-//! end, every token of it, so narrowing to a needle most records fail cost as much as one they
-//! match: at a million records, two threads, `a>au` (727k of 1M records fail) and `a>ab`
-//! (980k) took 55 and 52 ms through the word scan (`examples/passes.rs`).
+//! characters its words of that class hold after their first one. From these a pass asks
+//! whether a needle could be cut into chunks over the record's words at all
+//! (`TokenPlan::chunks_possible`): a needle of two characters needs a word starting with its
+//! first that holds its second later (its first chunk is at least two characters long,
+//! `TokenPlan::find`). A record that fails a term is otherwise read to its end, every token of
+//! it, so narrowing to a needle most records fail cost as much as one they match.
 //!
-//! About 80 bytes a record (a `u32` for each of about 20 classes): 80 MB at a million.
+//! At a million records, two threads (`examples/passes.rs`, min of 10, three alternating runs,
+//! ms, before against after): `a>au` (727k of 1M records fail) 55-84 against 35-40, `a>ab`
+//! (980k fail) 55-65 against 20-24, `an>anx` 60-67 against 40-42, `cog>cogn` 61-70 against
+//! 34-66. Tests: `later_characters_by_first_class` here, and `pass_agrees_with_the_reference`
+//! in `search`, whose fresh passes put every record to this test.
+//!
+//! About 80 bytes a record (a `u32` for each of about 20 classes): 80 MB at a million, built
+//! into the one array (per-job arrays copied after raised the load's resident memory by about
+//! 140 MB at a million).
 
 use super::{fold_char, lists, FIELDS, WORD_ID};
 use rayon::prelude::*;
