@@ -79,7 +79,7 @@ bench_bin=$(cargo bench --no-run --bench scale 2>&1 | sed -n 's/.*Executable .*(
   echo "  of nearly the same build gave a 1M metadata keystroke p99 of 59 and 71 ms. On the machine"
   echo "  below, the same \`examples/passes\` binary gave \`pee>peer\` (min of 12) 81, 70 and 105 ms in"
   echo "  three processes minutes apart, while reading the same records' data without matching took"
-  echo "  14-15 ms; two full runs of the same build gave a 1M metadata p99 of 78.8 and 68.5 ms."
+  echo "  14-15 ms; two full runs of one build (af5e037) gave a 1M metadata p99 of 78.8 and 68.5 ms."
 } > "$out"
 
 for n in "${sizes[@]}"; do
