@@ -153,19 +153,34 @@ struct Meta {
     pairs: pairs::Pairs,
 }
 
-/// The lists and pairs of the records of `tokens` (`Meta`'s fields made at load).
-fn grouped(
-    tokens: &[u32],
-    spans: &[[u32; FIELDS + 1]],
-    vocab: &Vocab,
-) -> (lists::Lists, pairs::Pairs) {
-    let lists = lists::Lists::build(tokens, spans);
-    let later: Vec<u32> = (0..vocab.len() as u32)
-        .into_par_iter()
-        .map(|w| pairs::word_later(vocab.word(w)))
-        .collect();
-    let pairs = pairs::Pairs::build(tokens, spans, lists.classes(), &later);
-    (lists, pairs)
+impl Meta {
+    /// The index of these fields, with the ones made from them at load (built or read from
+    /// the search cache): the lists and the pairs.
+    fn with_lists(
+        tokens: Vec<u32>,
+        spans: Vec<[u32; FIELDS + 1]>,
+        starts: Vec<u64>,
+        present: Vec<u64>,
+        years: Vec<i32>,
+        vocab: Vocab,
+    ) -> Meta {
+        let lists = lists::Lists::build(&tokens, &spans);
+        let later: Vec<u32> = (0..vocab.len() as u32)
+            .into_par_iter()
+            .map(|w| pairs::word_later(vocab.word(w)))
+            .collect();
+        let pairs = pairs::Pairs::build(&tokens, &spans, lists.classes(), &later);
+        Meta {
+            tokens,
+            spans,
+            starts,
+            present,
+            years,
+            vocab,
+            lists,
+            pairs,
+        }
+    }
 }
 
 const NO_YEAR: i32 = i32::MIN;
@@ -456,17 +471,7 @@ impl Meta {
             .map(|i| records.year(i).unwrap_or(NO_YEAR))
             .collect();
         vocab.text.shrink_to_fit();
-        let (lists, pairs) = grouped(&tokens, &spans, &vocab);
-        Meta {
-            tokens,
-            spans,
-            starts,
-            present,
-            years,
-            vocab,
-            lists,
-            pairs,
-        }
+        Meta::with_lists(tokens, spans, starts, present, years, vocab)
     }
 
     fn heap_bytes(&self) -> usize {

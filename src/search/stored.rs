@@ -50,19 +50,8 @@ impl Meta {
                 .iter()
                 .all(|&e| vocab.text.is_char_boundary(e as usize));
         let tokens_sound = tokens.iter().all(|&t| ((t & WORD_ID) as usize) < words);
-        (spans_sound && vocab_sound && tokens_sound).then(|| {
-            let (lists, pairs) = super::grouped(&tokens, &spans, &vocab);
-            Meta {
-                lists,
-                pairs,
-                tokens,
-                spans,
-                starts,
-                present,
-                years,
-                vocab,
-            }
-        })
+        (spans_sound && vocab_sound && tokens_sound)
+            .then(|| Meta::with_lists(tokens, spans, starts, present, years, vocab))
     }
 }
 
