@@ -1080,7 +1080,7 @@ impl Pass<'_> {
         // two characters has already passed; `co>cog` at 100k, one thread: 63.5M
         // instructions without the test, 70.0M with it on every record.
         let (tested, rejected) = local.failures[1];
-        if tested < 64 || rejected * 4 > tested {
+        if plan.chunk_testable() && (tested < 64 || rejected * 4 > tested) {
             let possible = plan.chunks_possible(&ix.pairs, i, ix.lists.classes()[i]);
             local.failures[1] = (tested + 1, rejected + !possible as u32);
             if !possible {
@@ -1141,7 +1141,7 @@ impl Pass<'_> {
         let span = &ix.spans[i];
         let range = field_words(p.term.field).map(|(f, to)| span[f] as usize..span[to] as usize);
         if let (Some(tokens), Some(plan)) = (range, &p.plan) {
-            if !plan.may_match(ix, i, true) {
+            if !plan.may_match(ix, i, plan.chunk_testable()) {
                 return None;
             }
             if let (Some(c), Field::Any) = (plan.one_class, p.term.field) {
@@ -1620,6 +1620,12 @@ impl TokenPlan {
             return false;
         }
         !chunk_test || self.chunks_possible(&ix.pairs, i, ix.lists.classes()[i])
+    }
+
+    /// Whether `chunks_possible` tests more than `Meta::starts` does: a needle of two
+    /// characters or more, none of them CJK.
+    fn chunk_testable(&self) -> bool {
+        self.spots.len() >= 2
     }
 
     /// Whether record `r` (whose classes are `have`) has words the needle could be cut into
