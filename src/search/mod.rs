@@ -644,28 +644,23 @@ impl Index {
             p.plan.as_ref().is_none_or(|plan| plan.one_class.is_none())
                 || p.term.field != Field::Any
         });
+        // The common case (`Pass::score_last`): one term left to test, a fuzzy one over the
+        // metadata's words, not negated and not answered by `Lists::first_of`.
+        let lean = match prepared.get(known..).unwrap_or_default() {
+            [p] if !p.term.negated && p.abstract_scores.is_none() => {
+                let plan = p.plan.as_ref();
+                let one_letter = plan.is_some_and(|plan| plan.one_class.is_some());
+                plan.zip(field_words(p.term.field))
+                    .filter(|_| !(one_letter && p.term.field == Field::Any))
+            }
+            _ => None,
+        };
         // Each chunk of records writes its hits at the start of its own part of `hits`' spare
         // room (a chunk has no more hits than records), and the parts are closed up after: one
         // buffer a pass, reused by the allocator from pass to pass, instead of a vector per
         // chunk and then all of them copied into a new one (twice the hits' memory, which at a
         // million records was new memory to touch at most keystrokes: `search::worker`'s
         // `ORDERED`).
-        // The common case: one term left to test, a fuzzy one over the metadata's words.
-        let lean = (prepared.len() == known + 1)
-            .then(|| &prepared[known])
-            .filter(|p| {
-                !p.term.negated
-                    && p.abstract_scores.is_none()
-                    && field_words(p.term.field).is_some()
-                    && p.plan
-                        .as_ref()
-                        .is_some_and(|plan| plan.one_class.is_none() || p.term.field != Field::Any)
-            })
-            .map(|p| (p.plan.as_ref(), field_words(p.term.field)));
-        let lean = match lean {
-            Some((Some(plan), Some(words))) => Some((plan, words)),
-            _ => None,
-        };
         let mut hits: Vec<Hit> = Vec::with_capacity(n);
         let counts: Vec<Option<usize>> = hits.spare_capacity_mut()[..n]
             .par_chunks_mut(CHUNK)
@@ -990,6 +985,9 @@ struct Scratch {
     from: u8,
     /// Per term (the first few): the records this thread tried it on, and how many failed it.
     failures: [(u32, u32); 8],
+    /// Per term (the first few): the records this thread put to its chunk test, and how many
+    /// the test turned away (`TokenPlan::chunk_test`).
+    chunk_tests: [(u32, u32); 8],
 }
 
 impl Default for Scratch {
@@ -1000,6 +998,7 @@ impl Default for Scratch {
             via: [(0, 0); 64],
             from: 0,
             failures: [(0, 0); 8],
+            chunk_tests: [(0, 0); 8],
         }
     }
 }
@@ -1071,21 +1070,9 @@ impl Pass<'_> {
     ) -> Option<Hit> {
         let i = record as usize;
         let ix = self.meta;
-        if !plan.may_match(ix, i, false) {
+        // The pass tests one term only: its counts are the first slot's.
+        if !plan.may_match(ix, i) || !plan.chunk_test(ix, i, Some(&mut local.chunk_tests[0])) {
             return None;
-        }
-        // The chunk test, while it turns away at least a quarter of the records it is tried
-        // on (it costs a look-up a needle character; a record it turns away saves `find`'s
-        // reading the whole record). Narrowing within a needle's hits, the test of its first
-        // two characters has already passed; `co>cog` at 100k, one thread: 63.5M
-        // instructions without the test, 70.0M with it on every record.
-        let (tested, rejected) = local.failures[1];
-        if plan.chunk_testable() && (tested < 64 || rejected * 4 > tested) {
-            let possible = plan.chunks_possible(&ix.pairs, i, ix.lists.classes()[i]);
-            local.failures[1] = (tested + 1, rejected + !possible as u32);
-            if !possible {
-                return None;
-            }
         }
         let span = &ix.spans[i];
         let tokens = &ix.tokens[span[words.0] as usize..span[words.1] as usize];
@@ -1141,7 +1128,7 @@ impl Pass<'_> {
         let span = &ix.spans[i];
         let range = field_words(p.term.field).map(|(f, to)| span[f] as usize..span[to] as usize);
         if let (Some(tokens), Some(plan)) = (range, &p.plan) {
-            if !plan.may_match(ix, i, plan.chunk_testable()) {
+            if !plan.may_match(ix, i) || !plan.chunk_test(ix, i, local.chunk_tests.get_mut(t)) {
                 return None;
             }
             if let (Some(c), Field::Any) = (plan.one_class, p.term.field) {
@@ -1455,7 +1442,9 @@ impl TokenPlan {
     }
 
     /// `find`, made once for listed records and once for scanned ones (`LISTED`: `listed` is
-    /// Some), so the scan loop carries nothing of the lists.
+    /// Some), so the scan loop carries nothing of the lists. One `find` deciding at run time
+    /// took 7-14% more instructions (callgrind at 100k, one thread: `c>co` 56.3M against 49.3M,
+    /// `pee>peer` 73.7M against 68.1M).
     #[inline(always)]
     fn find_in<const LISTED: bool>(
         &self,
@@ -1611,21 +1600,38 @@ impl TokenPlan {
         }
     }
 
-    /// Whether record `i` passes the tests that turn most records without a match away: the
-    /// characters its words start with and hold (`Meta::starts`, `Meta::present`), and, when
-    /// `chunk_test`, `chunks_possible`.
+    /// Whether record `i` has the characters the needle starts with and holds
+    /// (`Meta::starts`, `Meta::present`): two tests that turn most records without a match
+    /// away.
     #[inline(always)]
-    fn may_match(&self, ix: &Meta, i: usize, chunk_test: bool) -> bool {
-        if ix.starts[i] & self.first_sig == 0 || ix.present[i] & self.sig != self.sig {
-            return false;
-        }
-        !chunk_test || self.chunks_possible(&ix.pairs, i, ix.lists.classes()[i])
+    fn may_match(&self, ix: &Meta, i: usize) -> bool {
+        ix.starts[i] & self.first_sig != 0 && ix.present[i] & self.sig == self.sig
     }
 
-    /// Whether `chunks_possible` tests more than `Meta::starts` does: a needle of two
-    /// characters or more, none of them CJK.
-    fn chunk_testable(&self) -> bool {
-        self.spots.len() >= 2
+    /// `chunks_possible` for record `i`, for a needle of two characters or more without CJK
+    /// (for one, `Meta::starts` already answered it); true when not tested. With `counts`
+    /// (the records this thread tested, and how many the test turned away), it is tested while
+    /// it turns away at least a quarter of them: it costs a look-up a needle character, and
+    /// saves only what `find` would spend reading a record that fails. Narrowing within a
+    /// needle's hits, the test of its first two characters has already passed: `co>cog` at
+    /// 100k, one thread, took 63.5M instructions without the test and 70.0M with it on every
+    /// record (callgrind).
+    #[inline(always)]
+    fn chunk_test(&self, ix: &Meta, i: usize, counts: Option<&mut (u32, u32)>) -> bool {
+        if self.spots.len() < 2 {
+            return true;
+        }
+        let possible = || self.chunks_possible(&ix.pairs, i, ix.lists.classes()[i]);
+        match counts {
+            Some((tested, rejected)) if *tested < 64 || *rejected * 4 > *tested => {
+                let p = possible();
+                *tested += 1;
+                *rejected += !p as u32;
+                p
+            }
+            Some(_) => true,
+            None => possible(),
+        }
     }
 
     /// Whether record `r` (whose classes are `have`) has words the needle could be cut into
