@@ -103,6 +103,9 @@ fn resumes(old: &Term, new: &Term) -> bool {
     )
 }
 
+/// The scorer: fuzzy-matcher's `SkimMatcherV2` with smart case, one for the whole program.
+/// It is the patched 0.3.7 of vendor/fuzzy-matcher, whose calls do not leak into each other
+/// (PATCHED.md there; test `scores_do_not_depend_on_earlier_calls`).
 pub(crate) fn matcher() -> &'static SkimMatcherV2 {
     static M: OnceLock<SkimMatcherV2> = OnceLock::new();
     M.get_or_init(|| SkimMatcherV2::default().smart_case())
@@ -1908,6 +1911,29 @@ mod tests {
     use crate::query::parse;
     use crate::record::Record;
     use crate::record::{Author, Section};
+
+    #[test]
+    fn scores_do_not_depend_on_earlier_calls() {
+        // The case proptest found: registry fuzzy-matcher 0.3.7 gave 83 for the second call,
+        // its matrix holding a bonus from the first (vendor/fuzzy-matcher/PATCHED.md).
+        let m = matcher();
+        assert_eq!(m.fuzzy_match("éééé", "ééé"), Some(71));
+        m.fuzzy_match("aéééaa", "a");
+        assert_eq!(m.fuzzy_match("éééé", "ééé"), Some(71));
+        m.fuzzy_indices("aéééaa", "a");
+        assert_eq!(m.fuzzy_indices("éééé", "ééé").map(|(s, _)| s), Some(71));
+        // And the same on a matcher no call has used: the score a first call gets.
+        let new = || SkimMatcherV2::default().smart_case();
+        for (word, needle) in [("éééé", "ééé"), ("peer", "pee"), ("committee", "tee")] {
+            m.fuzzy_match("aéééaa", "a");
+            m.fuzzy_match("bookkeeper", "oke");
+            assert_eq!(
+                m.fuzzy_match(word, needle),
+                new().fuzzy_match(word, needle),
+                "{word} {needle}"
+            );
+        }
+    }
 
     fn rec(title: &str, authors: &[&str], year: i32, abs: &str) -> Record {
         Record {
