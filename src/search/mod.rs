@@ -165,8 +165,9 @@ impl Meta {
         starts: Vec<u64>,
         present: Vec<u64>,
         years: Vec<i32>,
-        vocab: Vocab,
+        mut vocab: Vocab,
     ) -> Meta {
+        vocab.groups = groups_of(&vocab);
         let lists = lists::Lists::build(&tokens, &spans);
         let later: Vec<u32> = (0..vocab.len() as u32)
             .into_par_iter()
@@ -196,6 +197,10 @@ struct Vocab {
     ends: Vec<u32>,
     /// The word's first byte when ASCII, else `NON_ASCII` or `CJK`.
     first: Vec<u8>,
+    /// Where each group of words by case-folded first byte (`group_by_first`) begins: group
+    /// `g` is words `groups[g]..groups[g + 1]`. Empty when the words are not so grouped.
+    /// Made by `Meta::with_lists`, for the built index and the stored one alike.
+    groups: Vec<u32>,
 }
 
 const NON_ASCII: u8 = 0x80;
@@ -382,6 +387,7 @@ fn group_by_first(vocab: Vocab, tokens: &mut [u32]) -> Vocab {
         text: String::with_capacity(vocab.text.len()),
         ends: Vec::with_capacity(n + 2),
         first: Vec::with_capacity(n + 1),
+        groups: Vec::new(),
     };
     grouped.ends.push(0);
     for &w in &order {
@@ -488,6 +494,24 @@ impl Meta {
             + self.lists.heap_bytes()
             + self.pairs.heap_bytes()
     }
+}
+
+/// `Vocab::groups` of a vocabulary: where each group of words by case-folded first byte
+/// begins, or nothing when the words (but an empty one at the end, which `Meta::build` adds)
+/// are not in that order.
+fn groups_of(vocab: &Vocab) -> Vec<u32> {
+    let mut words = vocab.len();
+    if words > 0 && vocab.word(words as u32 - 1).is_empty() {
+        words -= 1;
+    }
+    let first = &vocab.first[..words];
+    let group = |f: &u8| f.to_ascii_lowercase() as usize;
+    if !first.windows(2).all(|f| group(&f[0]) <= group(&f[1])) {
+        return Vec::new();
+    }
+    (0..=256)
+        .map(|g| first.partition_point(|f| group(f) < g) as u32)
+        .collect()
 }
 
 impl Index {
@@ -1712,10 +1736,33 @@ impl TokenPlan {
         // Bit blocks per parallel job.
         const JOB: usize = 64;
         let n = self.needle.len();
+        // Only the groups of words whose first byte may enter the needle (`Vocab::groups`):
+        // the jobs from the first such word's to the last's; every word outside fails the
+        // first-byte test below anyway (test `sweep_over_the_needles_groups_equals_a_sweep_over_
+        // every_word`). callgrind, one thread, whole pass: `pee>peer` at 100k 68.3M
+        // instructions against 66.9M, at 1M 611.2M against 606.1M.
+        let (lo, hi) = match vocab.groups.as_slice() {
+            [] => (0, words),
+            groups => (0..256)
+                .filter(|&b| self.by_first[b] & 1 != 0)
+                .map(|b| {
+                    let g = (b as u8).to_ascii_lowercase() as usize;
+                    (groups[g] as usize, groups[g + 1] as usize)
+                })
+                .filter(|(lo, hi)| lo < hi)
+                .fold((usize::MAX, 0), |(a, b), (lo, hi)| (a.min(lo), b.max(hi))),
+        };
+        let jobs = if lo < hi {
+            lo / (JOB * 64)..hi.div_ceil(JOB * 64)
+        } else {
+            0..0
+        };
         whole
             .par_chunks_mut(JOB)
             .zip(entry.par_chunks_mut(JOB * 64))
             .enumerate()
+            .skip(jobs.start)
+            .take(jobs.len())
             .for_each(|(job, (whole, entry))| {
                 let base = job * JOB * 64;
                 for (j, e) in entry.iter_mut().enumerate() {
@@ -1911,6 +1958,52 @@ mod tests {
     use crate::query::parse;
     use crate::record::Record;
     use crate::record::{Author, Section};
+
+    #[test]
+    fn sweep_over_the_needles_groups_equals_a_sweep_over_every_word() {
+        // Enough words (about 21,000) for several of the sweep's jobs of 4,096, upper and
+        // lower case, digits, non-ASCII and CJK first characters.
+        let letters: Vec<char> = "abcdefghijklmnopqrstuvwxyzPQRS09éÉ同".chars().collect();
+        let titles: Vec<String> = (0..420)
+            .map(|r| {
+                (0..50)
+                    .map(|k| {
+                        let i = r * 50 + k;
+                        // The first character, then `i` in letters: a word of its own.
+                        let tail: String = (0..4)
+                            .map(|d| (b'a' + (i / 26usize.pow(d) % 26) as u8) as char)
+                            .collect();
+                        format!("{}{tail}", letters[i % letters.len()])
+                    })
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .collect();
+        let records: Vec<Record> = titles.iter().map(|t| rec(t, &[], 2000, "")).collect();
+        let ix = Index::new(Arc::new(crate::store::Records::from(records)));
+        let v = &ix.meta().vocab;
+        assert!(v.len() > 5 * 4096, "{}", v.len());
+        assert_eq!(v.groups.len(), 257, "a built vocabulary is grouped");
+        let every = Vocab {
+            text: v.text.clone(),
+            ends: v.ends.clone(),
+            first: v.first.clone(),
+            groups: Vec::new(),
+        };
+        for needle in [
+            "p", "pb", "Pc", "ab", "zzzz", "9", "é", "Éa", "同", "同b", "ñ",
+        ] {
+            let case_sensitive = needle.chars().any(char::is_uppercase);
+            let plan = TokenPlan::new(needle, case_sensitive).unwrap();
+            let (grouped, all) = (plan.sweep(v), plan.sweep(&every));
+            assert!(grouped.entry == all.entry, "{needle}");
+            assert!(grouped.whole.bits == all.whole.bits, "{needle}");
+            assert!(
+                all.entry.iter().any(|&e| e > 0) || ["zzzz", "ñ"].contains(&needle),
+                "{needle}"
+            );
+        }
+    }
 
     #[test]
     fn scores_do_not_depend_on_earlier_calls() {

@@ -32,6 +32,7 @@ impl Meta {
             text: r.get_str()?,
             ends: r.get()?,
             first: r.get()?,
+            groups: Vec::new(),
         };
         let per_record = [spans.len(), starts.len(), present.len(), years.len()];
         if per_record.iter().any(|&n| n != records) {
