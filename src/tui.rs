@@ -10,6 +10,10 @@ use ratatui::backend::CrosstermBackend;
 use ratatui::Terminal;
 use std::sync::mpsc;
 
+/// Parse cache entries still to write, shared by the background that writes them and the quit
+/// that finishes them (`finish_pending`).
+type Unwritten = std::sync::Arc<std::sync::Mutex<Vec<crate::cache::Pending>>>;
+
 enum Msg {
     Event(crossterm::event::Event),
     Search(Outcome),
@@ -34,7 +38,9 @@ pub fn run(library: Library, stored: Option<crate::index_cache::Stored>) -> anyh
     let guard = terminal::enter()?;
     let mut term = Terminal::new(CrosstermBackend::new(std::io::stdout()))?;
     let size = term.size()?;
-    let pending = library.pending;
+    // Parse cache entries still to write: the background writes them once the indexes are
+    // built; what is left when the browser quits is written then (`finish_pending`).
+    let pending: Unwritten = std::sync::Arc::new(std::sync::Mutex::new(library.pending));
     let mut state = State::new(library.records, size.width, size.height);
     if let Some(d) = library.diagnostics.first() {
         let more = library.diagnostics.len() - 1;
@@ -46,31 +52,32 @@ pub fn run(library: Library, stored: Option<crate::index_cache::Stored>) -> anyh
         app::update(&mut state, Action::Status(msg));
     }
 
-    let spawn_worker = |state: &State,
-                        stored: Option<crate::index_cache::Stored>,
-                        pending: Vec<crate::cache::Pending>| {
-        let tx = tx.clone();
-        // The indexes are built returning freed memory, and kept once they are ready
-        // (`return_freed_memory`). Then the parse cache entries of files this start parsed are
-        // written: after the first frame, and not competing with the indexes for the cores.
-        let prepare: Box<dyn FnOnce(&crate::search::Index) + Send> = Box::new(move |index| {
-            crate::return_freed_memory();
-            match stored {
-                Some(s) => crate::index_cache::prepare(index, &s),
-                None => index.prepare_all(),
-            }
-            crate::keep_freed_memory();
-            for p in pending {
-                // Unwritten, the next start parses the file again; nothing else is lost.
-                let _ = p.write();
-            }
-        });
-        Worker::spawn_prepared(state.index.clone(), prepare, move |o| {
-            let _ = tx.send(Msg::Search(o));
-        })
-    };
+    let spawn_worker =
+        |state: &State, stored: Option<crate::index_cache::Stored>, pending: Unwritten| {
+            let tx = tx.clone();
+            // The indexes are built returning freed memory, and kept once they are ready
+            // (`return_freed_memory`). Then the parse cache entries of files this start parsed are
+            // written: after the first frame, and not competing with the indexes for the cores.
+            let prepare: Box<dyn FnOnce(&crate::search::Index) + Send> = Box::new(move |index| {
+                crate::return_freed_memory();
+                match stored {
+                    Some(s) => crate::index_cache::prepare(index, &s),
+                    None => index.prepare_all(),
+                }
+                crate::keep_freed_memory();
+                // Held while writing, so a quit waits for the entry being written.
+                let mut pending = pending.lock().unwrap_or_else(|e| e.into_inner());
+                for p in pending.drain(..) {
+                    // Unwritten, the next start parses the file again; nothing else is lost.
+                    let _ = p.write();
+                }
+            });
+            Worker::spawn_prepared(state.index.clone(), prepare, move |o| {
+                let _ = tx.send(Msg::Search(o));
+            })
+        };
     // The library as loaded is the one the search cache describes; after a paste it is not.
-    let mut worker = spawn_worker(&state, stored, pending);
+    let mut worker = spawn_worker(&state, stored, pending.clone());
 
     {
         let tx = tx.clone();
@@ -123,7 +130,9 @@ pub fn run(library: Library, stored: Option<crate::index_cache::Stored>) -> anyh
                         term = Terminal::new(CrosstermBackend::new(std::io::stdout()))?;
                     }
                     Effect::Search(req) => worker.submit(req),
-                    Effect::IndexChanged => worker = spawn_worker(&state, None, Vec::new()),
+                    Effect::IndexChanged => {
+                        worker = spawn_worker(&state, None, Default::default());
+                    }
                     Effect::Copy { text, what } => {
                         let msg = match terminal::copy(&text) {
                             Ok(()) => format!("copied {what} (OSC 52)"),
@@ -149,7 +158,37 @@ pub fn run(library: Library, stored: Option<crate::index_cache::Stored>) -> anyh
         term.draw(|f| ui::render(&state, f))?;
     }
     drop(guard);
+    finish_pending(&pending);
     Ok(())
+}
+
+/// After a quit, with the terminal given back: the parse cache entries the background has not
+/// written yet (it writes them once the search indexes are built, which takes seconds at a
+/// million records), written now, so that the next start of the same files reads the cache
+/// instead of parsing again. Says so on standard error while it works; Ctrl-C skips it (the
+/// unfinished file is removed by a later start).
+fn finish_pending(pending: &std::sync::Mutex<Vec<crate::cache::Pending>>) {
+    use std::sync::TryLockError;
+    let say = |what: &str| {
+        eprintln!("litbrowse: {what} the parse cache for a faster next start (Ctrl-C skips)")
+    };
+    let mut left = match pending.try_lock() {
+        Ok(left) => left,
+        Err(TryLockError::Poisoned(e)) => e.into_inner(),
+        // The background is writing it: wait for it to finish.
+        Err(TryLockError::WouldBlock) => {
+            say("finishing");
+            drop(pending.lock());
+            return;
+        }
+    };
+    if left.is_empty() {
+        return;
+    }
+    say("writing");
+    for p in left.drain(..) {
+        let _ = p.write();
+    }
 }
 
 /// Starts the browser without waiting; a failure comes back as a status message.

@@ -287,3 +287,48 @@ fn ctrl_z_suspends_with_the_screen_given_back_and_fg_resumes() {
     assert_cooked(&modes);
     assert!(!after.contains("Records 1/"), "{after}");
 }
+
+/// A quit right after the first frame, before the background has built the search indexes
+/// and written the parse cache after them: the entry is written on the way out (with a word
+/// on standard error), so the next start of the file reads the cache. Before, nothing was
+/// written and the next start parsed the file again.
+#[test]
+fn a_quick_quit_still_writes_the_parse_cache() {
+    if !tmux_available() {
+        eprintln!("skipping: tmux is not installed (apt-get install -y tmux)");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join("cache");
+    // Enough records that the indexes take a while in a test build.
+    let mut ris = String::new();
+    for i in 0..4000 {
+        litbrowse::synth::write_ris(&litbrowse::synth::record(7, i), &mut ris);
+    }
+    std::fs::write(dir.path().join("big.ris"), ris).unwrap();
+    let bin = env!("CARGO_BIN_EXE_litbrowse");
+    let s = session(
+        &format!("litbrowse-quick-{}", std::process::id()),
+        dir.path(),
+        &format!(
+            "LITBROWSE_CACHE_DIR='{}' '{bin}' big.ris; echo EXITED $?; sleep 60",
+            cache.display()
+        ),
+    );
+    s.wait_for("the list", |t| t.contains("Records 1/4000"));
+    s.keys(&["q"]);
+    s.wait_for("the shell after exit", |t| t.contains("EXITED 0"));
+    let entries: Vec<_> = std::fs::read_dir(&cache)
+        .map(|d| d.flatten().map(|e| e.file_name()).collect())
+        .unwrap_or_default();
+    assert!(
+        entries
+            .iter()
+            .any(|n| n.to_string_lossy().ends_with(".lbc")),
+        "a parse cache entry: {entries:?}"
+    );
+    assert!(
+        !entries.iter().any(|n| n.to_string_lossy().contains(".tmp")),
+        "no unfinished file: {entries:?}"
+    );
+}
