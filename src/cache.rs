@@ -329,7 +329,13 @@ pub struct Pending {
 impl Pending {
     /// Writes the entry (to a temporary file, then renamed over the old one).
     pub fn write(&self) -> std::io::Result<()> {
-        write_entry(self)
+        write_entry(self, &mut |_| {})
+    }
+
+    /// `write`, telling `progress` the share of the entry written so far (0.0 to 1.0) as it
+    /// goes.
+    pub fn write_with(&self, progress: &mut dyn FnMut(f64)) -> std::io::Result<()> {
+        write_entry(self, progress)
     }
 }
 
@@ -571,7 +577,7 @@ fn sweep_stale(dir: &Path) {
     }
 }
 
-fn write_entry(p: &Pending) -> std::io::Result<()> {
+fn write_entry(p: &Pending, progress: &mut dyn FnMut(f64)) -> std::io::Result<()> {
     std::fs::create_dir_all(&p.dir)?;
     let entry = &p.entry;
     let temporary = Temporary::new(&p.dir, entry);
@@ -603,7 +609,7 @@ fn write_entry(p: &Pending) -> std::io::Result<()> {
         let head = postcard::to_allocvec(&header).map_err(bad)?;
         write_blob(&mut w, &head)?;
         let batch = rayon::current_num_threads().max(1) * 2;
-        for group in blocks.chunks(batch) {
+        for (k, group) in blocks.chunks(batch).enumerate() {
             let blobs: Vec<Vec<u8>> = group
                 .par_iter()
                 .map(|&(text, shape, count)| codec::frame(text, shape, count))
@@ -611,6 +617,7 @@ fn write_entry(p: &Pending) -> std::io::Result<()> {
             for b in blobs {
                 write_blob(&mut w, &b)?;
             }
+            progress(((k + 1) * batch).min(blocks.len()) as f64 / blocks.len() as f64);
         }
         // No fsync: waiting for 1.7 GB to reach the disk would double a cold start, and an
         // entry torn by a crash fails its checksums and is parsed again.

@@ -165,10 +165,23 @@ pub fn run(library: Library, stored: Option<crate::index_cache::Stored>) -> anyh
 /// After a quit, with the terminal given back: the parse cache entries the background has not
 /// written yet (it writes them once the search indexes are built, which takes seconds at a
 /// million records), written now, so that the next start of the same files reads the cache
-/// instead of parsing again. Says so on standard error while it works; Ctrl-C skips it (the
-/// unfinished file is removed by a later start).
+/// instead of parsing again. Says so on standard error while it works; Ctrl-C (or SIGTERM,
+/// SIGHUP) skips it, removing the unfinished file.
 fn finish_pending(pending: &std::sync::Mutex<Vec<crate::cache::Pending>>) {
     use std::sync::TryLockError;
+    #[cfg(unix)]
+    {
+        use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+        if let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP]) {
+            std::thread::spawn(move || {
+                if let Some(sig) = signals.forever().next() {
+                    crate::cache::remove_unfinished();
+                    eprintln!("litbrowse: parse cache skipped");
+                    std::process::exit(128 + sig);
+                }
+            });
+        }
+    }
     let say = |what: &str| {
         eprintln!("litbrowse: {what} the parse cache for a faster next start (Ctrl-C skips)")
     };
@@ -186,8 +199,20 @@ fn finish_pending(pending: &std::sync::Mutex<Vec<crate::cache::Pending>>) {
         return;
     }
     say("writing");
-    for p in left.drain(..) {
-        let _ = p.write();
+    // A million records make a 1.7 GB entry: the share written, on the same line, as it goes.
+    let files = left.len();
+    let mut shown = 0;
+    for (i, p) in left.drain(..).enumerate() {
+        let _ = p.write_with(&mut |done| {
+            let percent = ((i as f64 + done) / files as f64 * 100.0) as u32;
+            if percent >= shown + 5 {
+                shown = percent;
+                eprint!("\rlitbrowse: {percent}% written");
+            }
+        });
+    }
+    if shown > 0 {
+        eprintln!("\rlitbrowse: parse cache written");
     }
 }
 
