@@ -63,10 +63,18 @@ fn tmux_available() -> bool {
         .is_ok_and(|o| o.status.success())
 }
 
+/// Whether tmux is missing, saying that the test is skipped for it.
+fn no_tmux() -> bool {
+    let missing = !tmux_available();
+    if missing {
+        eprintln!("skipping: tmux is not installed (apt-get install -y tmux)");
+    }
+    missing
+}
+
 #[test]
 fn filter_open_detail_export_quit_in_tmux() {
-    if !tmux_available() {
-        eprintln!("skipping: tmux is not installed (apt-get install -y tmux)");
+    if no_tmux() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
@@ -204,8 +212,7 @@ fn assert_cooked(modes: &[String]) {
 
 #[test]
 fn sigterm_gives_the_terminal_back() {
-    if !tmux_available() {
-        eprintln!("skipping: tmux is not installed (apt-get install -y tmux)");
+    if no_tmux() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
@@ -294,8 +301,7 @@ fn ctrl_z_suspends_with_the_screen_given_back_and_fg_resumes() {
 /// written and the next start parsed the file again.
 #[test]
 fn a_quick_quit_still_writes_the_parse_cache() {
-    if !tmux_available() {
-        eprintln!("skipping: tmux is not installed (apt-get install -y tmux)");
+    if no_tmux() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
