@@ -2384,12 +2384,19 @@ mod token_gate_tests {
 
     #[test]
     fn ranked_in_parallel_chunks_is_a_stable_sort() {
-        // Several chunks, scores in a modest range (counting sort) and a wide one (comparison).
-        for spread in [300u64, 1 << 20] {
+        // Several chunks, scores in a modest range (counting sort) and a wide one (comparison),
+        // and scores that rise and fall with the record, so each chunk of 65,536 hits spans a
+        // range of its own (counting sort, chunks counting from different highest scores).
+        let scattered = |spread: u64| move |r: u32| ((r as u64 * 2_654_435_761) % spread) as i32;
+        let rising = |r: u32| (r / 1000) as i32 + (r % 7) as i32;
+        let falling = |r: u32| 500 - (r / 700) as i32;
+        let scores: [&dyn Fn(u32) -> i32; 4] =
+            [&scattered(300), &scattered(1 << 20), &rising, &falling];
+        for score in scores {
             let hits: Vec<Hit> = (0..200_000u32)
                 .map(|record| Hit {
                     record,
-                    score: ((record as u64 * 2_654_435_761) % spread) as i32 - 100,
+                    score: score(record) - 100,
                     rest: 0,
                     from: 0,
                 })
