@@ -165,10 +165,19 @@ pub fn run(library: Library, stored: Option<crate::index_cache::Stored>) -> anyh
 /// After a quit, with the terminal given back: the parse cache entries the background has not
 /// written yet (it writes them once the search indexes are built, which takes seconds at a
 /// million records), written now, so that the next start of the same files reads the cache
-/// instead of parsing again. Says so on standard error while it works; Ctrl-C (or SIGTERM,
+/// instead of parsing again. Says so on standard error when it takes a while; Ctrl-C (or SIGTERM,
 /// SIGHUP) skips it, removing the unfinished file.
 fn finish_pending(pending: &std::sync::Mutex<Vec<crate::cache::Pending>>) {
     use std::sync::TryLockError;
+    // None: the background holds them, writing.
+    let left = match pending.try_lock() {
+        Ok(left) => Some(left),
+        Err(TryLockError::Poisoned(e)) => Some(e.into_inner()),
+        Err(TryLockError::WouldBlock) => None,
+    };
+    if left.as_ref().is_some_and(|left| left.is_empty()) {
+        return;
+    }
     #[cfg(unix)]
     {
         use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
@@ -182,36 +191,32 @@ fn finish_pending(pending: &std::sync::Mutex<Vec<crate::cache::Pending>>) {
             });
         }
     }
-    let say = |what: &str| {
-        eprintln!("litbrowse: {what} the parse cache for a faster next start (Ctrl-C skips)")
-    };
-    let mut left = match pending.try_lock() {
-        Ok(left) => left,
-        Err(TryLockError::Poisoned(e)) => e.into_inner(),
-        // The background is writing it: wait for it to finish.
-        Err(TryLockError::WouldBlock) => {
-            say("finishing");
-            drop(pending.lock());
-            return;
-        }
-    };
-    if left.is_empty() {
+    let say =
+        || eprintln!("litbrowse: writing the parse cache for a faster next start (Ctrl-C skips)");
+    let Some(mut left) = left else {
+        // Wait for the background to finish.
+        say();
+        drop(pending.lock());
         return;
-    }
-    say("writing");
-    // A million records make a 1.7 GB entry: the share written, on the same line, as it goes.
+    };
+    // Said only when it takes a while (a small file's entry is written in milliseconds); a
+    // million records make a 1.7 GB entry: the share written, on the same line, as it goes.
+    let start = std::time::Instant::now();
     let files = left.len();
-    let mut shown = 0;
+    let mut shown = None;
     for (i, p) in left.drain(..).enumerate() {
         let _ = p.write_with(&mut |done| {
             let percent = ((i as f64 + done) / files as f64 * 100.0) as u32;
-            if percent >= shown + 5 {
-                shown = percent;
-                eprint!("\rlitbrowse: {percent}% written");
+            match shown {
+                None if start.elapsed() > std::time::Duration::from_millis(300) => say(),
+                Some(s) if percent >= s + 5 => {}
+                _ => return,
             }
+            shown = Some(percent);
+            eprint!("\rlitbrowse: {percent}% written");
         });
     }
-    if shown > 0 {
+    if shown.is_some() {
         eprintln!("\rlitbrowse: parse cache written");
     }
 }

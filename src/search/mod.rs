@@ -165,9 +165,8 @@ impl Meta {
         starts: Vec<u64>,
         present: Vec<u64>,
         years: Vec<i32>,
-        mut vocab: Vocab,
+        vocab: Vocab,
     ) -> Meta {
-        vocab.groups = groups_of(&vocab);
         let lists = lists::Lists::build(&tokens, &spans);
         let later: Vec<u32> = (0..vocab.len() as u32)
             .into_par_iter()
@@ -197,10 +196,6 @@ struct Vocab {
     ends: Vec<u32>,
     /// The word's first byte when ASCII, else `NON_ASCII` or `CJK`.
     first: Vec<u8>,
-    /// Where each group of words by case-folded first byte (`group_by_first`) begins: group
-    /// `g` is words `groups[g]..groups[g + 1]`. Empty when the words are not so grouped.
-    /// Made by `Meta::with_lists`, for the built index and the stored one alike.
-    groups: Vec<u32>,
 }
 
 const NON_ASCII: u8 = 0x80;
@@ -216,6 +211,31 @@ impl Vocab {
 
     fn len(&self) -> usize {
         self.first.len()
+    }
+
+    /// The words but the empty one `Meta::build` puts last, by their first bytes: grouped by
+    /// the first byte case-folded (`group_by_first`; `grouped`).
+    fn firsts(&self) -> &[u8] {
+        match self.len().checked_sub(1) {
+            Some(last) if self.word(last as u32).is_empty() => &self.first[..last],
+            _ => &self.first,
+        }
+    }
+
+    /// Whether the words are grouped by their first byte case-folded, as `Meta` keeps them
+    /// (a vocabulary read from the search cache is checked).
+    fn grouped(&self) -> bool {
+        let group = |f: &u8| f.to_ascii_lowercase();
+        self.firsts()
+            .windows(2)
+            .all(|f| group(&f[0]) <= group(&f[1]))
+    }
+
+    /// The words whose first byte, case-folded, is `g`.
+    fn group(&self, g: u8) -> std::ops::Range<usize> {
+        let firsts = self.firsts();
+        let at = |g: usize| firsts.partition_point(|f| (f.to_ascii_lowercase() as usize) < g);
+        at(g as usize)..at(g as usize + 1)
     }
 
     fn truncate(&mut self, words: usize) {
@@ -387,7 +407,6 @@ fn group_by_first(vocab: Vocab, tokens: &mut [u32]) -> Vocab {
         text: String::with_capacity(vocab.text.len()),
         ends: Vec::with_capacity(n + 2),
         first: Vec::with_capacity(n + 1),
-        groups: Vec::new(),
     };
     grouped.ends.push(0);
     for &w in &order {
@@ -494,24 +513,6 @@ impl Meta {
             + self.lists.heap_bytes()
             + self.pairs.heap_bytes()
     }
-}
-
-/// `Vocab::groups` of a vocabulary: where each group of words by case-folded first byte
-/// begins, or nothing when the words (but an empty one at the end, which `Meta::build` adds)
-/// are not in that order.
-fn groups_of(vocab: &Vocab) -> Vec<u32> {
-    let mut words = vocab.len();
-    if words > 0 && vocab.word(words as u32 - 1).is_empty() {
-        words -= 1;
-    }
-    let first = &vocab.first[..words];
-    let group = |f: &u8| f.to_ascii_lowercase() as usize;
-    if !first.windows(2).all(|f| group(&f[0]) <= group(&f[1])) {
-        return Vec::new();
-    }
-    (0..=256)
-        .map(|g| first.partition_point(|f| group(f) < g) as u32)
-        .collect()
 }
 
 impl Index {
@@ -1728,35 +1729,32 @@ impl TokenPlan {
         self.start(vocab);
     }
 
+    /// `sweep_words` over the groups of words whose first byte may enter the needle
+    /// (`Vocab::group`): every word outside them fails its first-byte test anyway (test
+    /// `sweep_over_the_needles_groups_equals_a_sweep_over_every_word`). callgrind, one thread,
+    /// whole pass: `pee>peer` at 100k 68.3M instructions against 66.9M, at 1M 611.2M against
+    /// 606.1M.
     fn sweep(&self, vocab: &Vocab) -> Start {
-        let words = vocab.len();
-        let blocks = words.div_ceil(64);
+        let (lo, hi) = (0..=255u8)
+            .filter(|&b| self.by_first[b as usize] & 1 != 0)
+            .map(|b| vocab.group(b.to_ascii_lowercase()))
+            .filter(|g| !g.is_empty())
+            .fold((usize::MAX, 0), |(lo, hi), g| {
+                (lo.min(g.start), hi.max(g.end))
+            });
+        self.sweep_words(vocab, if lo < hi { lo..hi } else { 0..0 })
+    }
+
+    /// `Start` of the needle, looking at the words in `words` (and the others in the same
+    /// parallel jobs); the rest take nothing.
+    fn sweep_words(&self, vocab: &Vocab, words: std::ops::Range<usize>) -> Start {
+        let blocks = vocab.len().div_ceil(64);
         let mut whole = vec![0u64; blocks];
-        let mut entry = vec![0u8; words];
+        let mut entry = vec![0u8; vocab.len()];
         // Bit blocks per parallel job.
         const JOB: usize = 64;
         let n = self.needle.len();
-        // Only the groups of words whose first byte may enter the needle (`Vocab::groups`):
-        // the jobs from the first such word's to the last's; every word outside fails the
-        // first-byte test below anyway (test `sweep_over_the_needles_groups_equals_a_sweep_over_
-        // every_word`). callgrind, one thread, whole pass: `pee>peer` at 100k 68.3M
-        // instructions against 66.9M, at 1M 611.2M against 606.1M.
-        let (lo, hi) = match vocab.groups.as_slice() {
-            [] => (0, words),
-            groups => (0..256)
-                .filter(|&b| self.by_first[b] & 1 != 0)
-                .map(|b| {
-                    let g = (b as u8).to_ascii_lowercase() as usize;
-                    (groups[g] as usize, groups[g + 1] as usize)
-                })
-                .filter(|(lo, hi)| lo < hi)
-                .fold((usize::MAX, 0), |(a, b), (lo, hi)| (a.min(lo), b.max(hi))),
-        };
-        let jobs = if lo < hi {
-            lo / (JOB * 64)..hi.div_ceil(JOB * 64)
-        } else {
-            0..0
-        };
+        let jobs = words.start / (JOB * 64)..words.end.div_ceil(JOB * 64);
         whole
             .par_chunks_mut(JOB)
             .zip(entry.par_chunks_mut(JOB * 64))
@@ -1983,19 +1981,13 @@ mod tests {
         let ix = Index::new(Arc::new(crate::store::Records::from(records)));
         let v = &ix.meta().vocab;
         assert!(v.len() > 5 * 4096, "{}", v.len());
-        assert_eq!(v.groups.len(), 257, "a built vocabulary is grouped");
-        let every = Vocab {
-            text: v.text.clone(),
-            ends: v.ends.clone(),
-            first: v.first.clone(),
-            groups: Vec::new(),
-        };
+        assert!(v.grouped());
         for needle in [
             "p", "pb", "Pc", "ab", "zzzz", "9", "é", "Éa", "同", "同b", "ñ",
         ] {
             let case_sensitive = needle.chars().any(char::is_uppercase);
             let plan = TokenPlan::new(needle, case_sensitive).unwrap();
-            let (grouped, all) = (plan.sweep(v), plan.sweep(&every));
+            let (grouped, all) = (plan.sweep(v), plan.sweep_words(v, 0..v.len()));
             assert!(grouped.entry == all.entry, "{needle}");
             assert!(grouped.whole.bits == all.whole.bits, "{needle}");
             assert!(

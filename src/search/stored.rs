@@ -32,7 +32,6 @@ impl Meta {
             text: r.get_str()?,
             ends: r.get()?,
             first: r.get()?,
-            groups: Vec::new(),
         };
         let per_record = [spans.len(), starts.len(), present.len(), years.len()];
         if per_record.iter().any(|&n| n != records) {
@@ -51,6 +50,8 @@ impl Meta {
                 .iter()
                 .all(|&e| vocab.text.is_char_boundary(e as usize));
         let tokens_sound = tokens.iter().all(|&t| ((t & WORD_ID) as usize) < words);
+        // `TokenPlan::sweep` looks words up by group.
+        let vocab_sound = vocab_sound && vocab.grouped();
         (spans_sound && vocab_sound && tokens_sound)
             .then(|| Meta::with_lists(tokens, spans, starts, present, years, vocab))
     }
