@@ -102,16 +102,34 @@ impl Records {
         if records.is_empty() {
             return;
         }
-        let (text, shape) = codec::encode_block(records);
+        let Ok(block) = u32::try_from(self.blocks.len()) else {
+            return;
+        };
+        let mut places = Vec::with_capacity(records.len());
+        let (text, shape) = codec::encode_block_placed(records, |s, t, year| {
+            places.push((s, t, year));
+        });
         // A block's places are 32-bit: a block of more than 4 GB of text is split.
-        if records.len() > 1 && (text.len() > u32::MAX as usize || shape.len() > u32::MAX as usize)
-        {
-            let (a, b) = records.split_at(records.len() / 2);
-            self.push(a);
-            self.push(b);
+        if text.len() > u32::MAX as usize || shape.len() > u32::MAX as usize {
+            if records.len() > 1 {
+                let (a, b) = records.split_at(records.len() / 2);
+                self.push(a);
+                self.push(b);
+            }
             return;
         }
-        let _ = self.push_block(text, shape.into_boxed_slice(), records.len());
+        // The encoder's own places: what `push_block`'s walk would find.
+        self.locs.extend(places.into_iter().map(|(s, t, year)| Loc {
+            block,
+            shape_at: s as u32,
+            text_at: t as u32,
+            year,
+        }));
+        self.blocks.push(std::sync::Arc::new(Block {
+            text,
+            shape: shape.into_boxed_slice(),
+            count: records.len(),
+        }));
     }
 
     /// Adds a block of `count` records in the codec's form (read from the parse cache, say)

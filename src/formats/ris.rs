@@ -549,6 +549,44 @@ fn strip_parentheses(v: &str) -> std::borrow::Cow<'_, str> {
 
 /// SP/EP to "start-end"; "No"/"Specified" (Ovid's "No Pagination Specified") are not pages.
 fn pages(sp: Option<&str>, ep: Option<&str>) -> Option<String> {
+    if let Some(p) = digit_pages(sp, ep) {
+        return Some(p);
+    }
+    slow_pages(sp, ep)
+}
+
+/// `pages` when each of SP and EP is absent or plain digits (nearly every record), without
+/// `normalize_pages`' and `expand_pages`' strings (they were 3% of parsing 100k records,
+/// perf; test `digit_pages_are_the_general_ones`). None when that is not so.
+fn digit_pages(sp: Option<&str>, ep: Option<&str>) -> Option<String> {
+    let digits = |s: &str| !s.is_empty() && s.len() <= 18 && s.bytes().all(|c| c.is_ascii_digit());
+    match (sp, ep) {
+        (Some(s), None) | (None, Some(s)) if digits(s) => Some(s.to_string()),
+        (Some(a), Some(b)) if digits(a) && digits(b) => {
+            if a == b {
+                return Some(a.to_string());
+            }
+            let mut out = String::with_capacity(a.len() + 1 + a.len().max(b.len()));
+            out.push_str(a);
+            out.push('-');
+            // "349-56" -> "349-356", when that does not go backwards.
+            let start = out.len();
+            if b.len() < a.len() {
+                out.push_str(&a[..a.len() - b.len()]);
+            }
+            out.push_str(b);
+            if b.len() < a.len() && out[start..].parse::<u64>().ok() < a.parse::<u64>().ok() {
+                out.truncate(start);
+                out.push_str(b);
+            }
+            Some(out)
+        }
+        _ => None,
+    }
+}
+
+/// `pages` for any SP and EP.
+fn slow_pages(sp: Option<&str>, ep: Option<&str>) -> Option<String> {
     let is_page = |s: &&str| {
         s.chars().any(|c| c.is_ascii_digit())
             || (!s.is_empty() && s.chars().all(|c| "ivxlcdmIVXLCDM".contains(c)))
@@ -694,6 +732,43 @@ mod tests {
 
     fn one(text: &str) -> Parsed {
         parse(text, "t.ris")
+    }
+
+    /// `digit_pages` gives what the general way gives, for digits of any length and order.
+    #[test]
+    fn digit_pages_are_the_general_ones() {
+        let numbers = [
+            "1",
+            "7",
+            "9",
+            "10",
+            "56",
+            "99",
+            "100",
+            "145",
+            "349",
+            "356",
+            "0",
+            "00",
+            "0349",
+            "1000",
+            "999999999999999999",
+            "123456789012345678",
+            "18446744073709551615",
+        ];
+        let mut tried = 0;
+        for a in numbers.iter().map(Some).chain([None]) {
+            for b in numbers.iter().map(Some).chain([None]) {
+                let (a, b) = (a.copied(), b.copied());
+                if let Some(fast) = digit_pages(a, b) {
+                    assert_eq!(Some(fast), slow_pages(a, b), "{a:?} {b:?}");
+                    tried += 1;
+                }
+            }
+        }
+        assert!(tried > 200);
+        assert_eq!(digit_pages(Some("12a"), None), None);
+        assert_eq!(digit_pages(None, None), None);
     }
 
     #[test]
