@@ -387,12 +387,15 @@ pub(crate) fn parse_name(text: &str) -> Author {
         if matches!(given.trim(), "null" | "undefined" | "nan" | "NaN") {
             return Author::from_parts(family, "");
         }
-        return Author::from_parts(family.trim(), given.trim());
+        // Parts of clean text, trimmed, are clean (test `names_from_clean_parts_are_the_same`).
+        return Author::from_clean_parts(family.trim(), given.trim());
     }
     match crate::record::rsplit_once_byte(&text, b' ') {
-        Some((family, initials)) if is_initials(initials) => Author::from_parts(family, initials),
-        Some((given, family)) => Author::from_parts(family, given),
-        None => Author::from_parts(&text, ""),
+        Some((family, initials)) if is_initials(initials) => {
+            Author::from_clean_parts(family, initials)
+        }
+        Some((given, family)) => Author::from_clean_parts(family, given),
+        None => Author::from_clean_parts(&text, ""),
     }
 }
 
@@ -524,7 +527,11 @@ pub(crate) fn add_identifiers(v: &str, issn: &mut Vec<String>, isbn: &mut Vec<St
         let core = String::from_utf8_lossy(core);
         match n {
             8 => {
-                let f = format!("{}-{}", &core[..4], &core[4..]);
+                // By hand: `format!` was 1.5% of a 10k-record load (callgrind).
+                let mut f = String::with_capacity(9);
+                f.push_str(&core[..4]);
+                f.push('-');
+                f.push_str(&core[4..]);
                 if !issn.contains(&f) {
                     issn.push(f);
                 }
@@ -635,7 +642,7 @@ pub(crate) fn parse_date(s: &str) -> Result<Option<DateParts>, ()> {
     if s.is_empty() {
         return Ok(None);
     }
-    let mut parts = s.split('/').map(str::trim);
+    let mut parts = crate::record::split_byte(s, b'/').map(str::trim);
     let first = parts.next().unwrap_or("");
     let is_year = |p: &str| p.len() == 4 && p.bytes().all(|b| b.is_ascii_digit());
     if is_year(first) {
@@ -740,6 +747,46 @@ mod tests {
     }
 
     /// `digit_pages` gives what the general way gives, for digits of any length and order.
+    /// `parse_name` building from clean parts gives what cleaning each part again gives.
+    #[test]
+    fn names_from_clean_parts_are_the_same() {
+        let reference = |text: &str| -> Author {
+            let text = clean_text(text);
+            if let Some((family, given)) = text.split_once(',') {
+                if matches!(given.trim(), "null" | "undefined" | "nan" | "NaN") {
+                    return Author::from_parts(family, "");
+                }
+                return Author::from_parts(family.trim(), given.trim());
+            }
+            match text.rsplit_once(' ') {
+                Some((family, initials)) if is_initials(initials) => {
+                    Author::from_parts(family, initials)
+                }
+                Some((given, family)) => Author::from_parts(family, given),
+                None => Author::from_parts(&text, ""),
+            }
+        };
+        for name in [
+            "Liu R.",
+            "Adler D.G.",
+            "  Smith ,  John  ",
+            "van den Hoven, null",
+            "Hoven , null",
+            "Ann\tLey",
+            "Müller,Jörg",
+            "Plato",
+            "",
+            " , ",
+            "a,b,c",
+            "Given Middle Family",
+            "O'Brien, M.-J.",
+            "X\u{7}Y Z",
+            "\u{a0}Nbsp Name\u{a0}",
+        ] {
+            assert_eq!(parse_name(name), reference(name), "{name:?}");
+        }
+    }
+
     #[test]
     fn digit_pages_are_the_general_ones() {
         let numbers = [
