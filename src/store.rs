@@ -45,10 +45,10 @@ impl std::fmt::Debug for Blocks {
 
 impl Blocks {
     /// Each block's text, shape and record count, in order.
-    pub fn iter(&self) -> impl Iterator<Item = (&str, &[u8], usize)> + '_ {
+    pub fn iter(&self) -> impl Iterator<Item = (&[u8], &[u8], usize)> + '_ {
         self.blocks
             .iter()
-            .map(|b| (b.text.as_str(), &b.shape[..], b.count))
+            .map(|b| (b.text().as_bytes(), b.shape(), b.count))
     }
 
     /// The records the blocks hold.
@@ -58,9 +58,49 @@ impl Blocks {
 }
 
 struct Block {
-    text: String,
-    shape: Box<[u8]>,
+    data: Data,
     count: usize,
+}
+
+/// A block's text and shape: its own, or a part of a parse cache entry mapped into memory
+/// (`Records::push_mapped_block`).
+enum Data {
+    Owned {
+        text: String,
+        shape: Box<[u8]>,
+    },
+    Mapped {
+        map: std::sync::Arc<memmap2::Mmap>,
+        text: std::ops::Range<usize>,
+        shape: std::ops::Range<usize>,
+    },
+}
+
+impl Block {
+    fn text(&self) -> codec::Text<'_> {
+        match &self.data {
+            Data::Owned { text, .. } => codec::Text::Str(text),
+            Data::Mapped { map, text, .. } => {
+                codec::Text::Bytes(map.get(text.clone()).unwrap_or_default())
+            }
+        }
+    }
+
+    fn shape(&self) -> &[u8] {
+        match &self.data {
+            Data::Owned { shape, .. } => shape,
+            Data::Mapped { map, shape, .. } => map.get(shape.clone()).unwrap_or_default(),
+        }
+    }
+
+    /// The memory the block holds of its own (a mapped one holds pages of the file).
+    fn heap_bytes(&self) -> usize {
+        std::mem::size_of::<Block>()
+            + match &self.data {
+                Data::Owned { text, shape } => text.capacity() + shape.len(),
+                Data::Mapped { .. } => 0,
+            }
+    }
 }
 
 /// Where a record starts: its block, and its places in the block's shape and text; and its
@@ -126,8 +166,10 @@ impl Records {
             year,
         }));
         self.blocks.push(std::sync::Arc::new(Block {
-            text,
-            shape: shape.into_boxed_slice(),
+            data: Data::Owned {
+                text,
+                shape: shape.into_boxed_slice(),
+            },
             count: records.len(),
         }));
     }
@@ -135,13 +177,39 @@ impl Records {
     /// Adds a block of `count` records in the codec's form (read from the parse cache, say)
     /// after checking it; None, and nothing added, when it does not hold `count` records.
     pub fn push_block(&mut self, text: String, shape: Box<[u8]>, count: usize) -> Option<()> {
+        self.push_data(Data::Owned { text, shape }, count)
+    }
+
+    /// `push_block` for a block in a parse cache entry mapped into memory: its text and shape
+    /// are the `text` and `shape` bytes of `map`. The text's strings are checked (UTF-8) by the
+    /// walk here, and again as each is read.
+    pub fn push_mapped_block(
+        &mut self,
+        map: std::sync::Arc<memmap2::Mmap>,
+        text: std::ops::Range<usize>,
+        shape: std::ops::Range<usize>,
+        count: usize,
+    ) -> Option<()> {
+        map.get(text.clone())?;
+        map.get(shape.clone())?;
+        self.push_data(Data::Mapped { map, text, shape }, count)
+    }
+
+    fn push_data(&mut self, data: Data, count: usize) -> Option<()> {
         let block = u32::try_from(self.blocks.len()).ok()?;
+        let candidate = Block { data, count };
+        let (text, shape) = (candidate.text(), candidate.shape());
+        // Mapped text checked whole (quicker than string by string), then walked as a string.
+        let text = match text {
+            codec::Text::Bytes(b) => codec::Text::Str(std::str::from_utf8(b).ok()?),
+            text => text,
+        };
         if text.len() > u32::MAX as usize || shape.len() > u32::MAX as usize {
             return None;
         }
         let before = self.locs.len();
         self.locs.reserve(count.min(shape.len()));
-        let ok = codec::walk(&text, &shape, count, |s, t, year| {
+        let ok = codec::walk(text, shape, count, |s, t, year| {
             self.locs.push(Loc {
                 block,
                 shape_at: s as u32,
@@ -153,8 +221,7 @@ impl Records {
             self.locs.truncate(before);
             return None;
         }
-        self.blocks
-            .push(std::sync::Arc::new(Block { text, shape, count }));
+        self.blocks.push(std::sync::Arc::new(candidate));
         Some(())
     }
 
@@ -197,19 +264,19 @@ impl Records {
     /// Record `i`, decoded.
     pub fn get(&self, i: usize) -> Option<Record> {
         let (b, l) = self.at(i)?;
-        codec::record_at(&b.text, &b.shape, l.shape_at as usize, l.text_at as usize)
+        codec::record_at(b.text(), b.shape(), l.shape_at as usize, l.text_at as usize)
     }
 
     /// Record `i`'s most read fields, borrowed.
     pub fn view(&self, i: usize) -> Option<View<'_>> {
         let (b, l) = self.at(i)?;
-        codec::view_at(&b.text, &b.shape, l.shape_at as usize, l.text_at as usize)
+        codec::view_at(b.text(), b.shape(), l.shape_at as usize, l.text_at as usize)
     }
 
     /// Record `i`'s id (quicker than its view: only the id is read).
     pub fn id(&self, i: usize) -> Option<&str> {
         let (b, l) = self.at(i)?;
-        codec::id_at(&b.text, &b.shape, l.shape_at as usize, l.text_at as usize)
+        codec::id_at(b.text(), b.shape(), l.shape_at as usize, l.text_at as usize)
     }
 
     /// Record `i`'s year, kept beside its place.
@@ -252,10 +319,10 @@ impl Records {
     }
 
     /// The blocks as the parse cache writes them: text, shape and record count.
-    pub fn blocks(&self) -> impl Iterator<Item = (&str, &[u8], usize)> + '_ {
+    pub fn blocks(&self) -> impl Iterator<Item = (&[u8], &[u8], usize)> + '_ {
         self.blocks
             .iter()
-            .map(|b| (b.text.as_str(), &b.shape[..], b.count))
+            .map(|b| (b.text().as_bytes(), b.shape(), b.count))
     }
 
     /// The blocks alone, shared: what writing them to the parse cache needs, without the
@@ -270,11 +337,7 @@ impl Records {
     /// Memory the records take, in bytes.
     pub fn heap_bytes(&self) -> usize {
         self.locs.capacity() * std::mem::size_of::<Loc>()
-            + self
-                .blocks
-                .iter()
-                .map(|b| b.text.capacity() + b.shape.len() + std::mem::size_of::<Block>())
-                .sum::<usize>()
+            + self.blocks.iter().map(|b| b.heap_bytes()).sum::<usize>()
     }
 }
 
@@ -283,7 +346,8 @@ impl Records {
 fn empty_view() -> View<'static> {
     static EMPTY: std::sync::OnceLock<(String, Vec<u8>)> = std::sync::OnceLock::new();
     let (text, shape) = EMPTY.get_or_init(|| codec::encode_block(&[Record::default()]));
-    codec::view_at(text, shape, 0, 0).expect("an encoded default record reads back")
+    codec::view_at(codec::Text::Str(text), shape, 0, 0)
+        .expect("an encoded default record reads back")
 }
 
 impl From<Vec<Record>> for Records {

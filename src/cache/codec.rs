@@ -45,9 +45,9 @@ pub fn encode_block_placed(
 /// A block as one blob for the cache file: text, shape, then the shape's length and the
 /// record count as 8 bytes each. The text comes first so that reading it back keeps the
 /// blob's buffer as the text (`unframe`): a million records' text is not copied.
-pub fn frame(text: &str, shape: &[u8], count: usize) -> Vec<u8> {
+pub fn frame(text: &[u8], shape: &[u8], count: usize) -> Vec<u8> {
     let mut out = Vec::with_capacity(text.len() + shape.len() + 16);
-    out.extend_from_slice(text.as_bytes());
+    out.extend_from_slice(text);
     out.extend_from_slice(shape);
     out.extend_from_slice(&(shape.len() as u64).to_le_bytes());
     out.extend_from_slice(&(count as u64).to_le_bytes());
@@ -69,19 +69,32 @@ pub fn unframe(mut blob: Vec<u8>) -> Option<(String, Box<[u8]>, usize)> {
     Some((String::from_utf8(blob).ok()?, shape, count))
 }
 
+/// Where `unframe` would find the text and the shape in `blob`, and the record count, without
+/// copying them (for a blob mapped from the parse cache).
+pub fn frame_parts(blob: &[u8]) -> Option<(std::ops::Range<usize>, std::ops::Range<usize>, usize)> {
+    let n = blob.len().checked_sub(16)?;
+    let word = |at: usize| -> Option<usize> {
+        usize::try_from(u64::from_le_bytes(blob.get(at..at + 8)?.try_into().ok()?)).ok()
+    };
+    let shape_len = word(n)?;
+    let count = word(n + 8)?;
+    let text_len = n.checked_sub(shape_len)?;
+    Some((0..text_len, text_len..n, count))
+}
+
 /// A chunk of records as one blob (`frame` of `encode_block`).
 pub fn encode(records: &[Record]) -> Vec<u8> {
     let (text, shape) = encode_block(records);
-    frame(&text, &shape, records.len())
+    frame(text.as_bytes(), &shape, records.len())
 }
 
 /// The records of a blob written by `encode`; None when it is not one.
 pub fn decode(blob: &[u8]) -> Option<Vec<Record>> {
     let (text, shape, count) = unframe(blob.to_vec())?;
     let mut at = Vec::new();
-    walk(&text, &shape, count, |s, t, _| at.push((s, t)))?;
+    walk(Text::Str(&text), &shape, count, |s, t, _| at.push((s, t)))?;
     at.into_iter()
-        .map(|(s, t)| record_at(&text, &shape, s, t))
+        .map(|(s, t)| record_at(Text::Str(&text), &shape, s, t))
         .collect()
 }
 
@@ -89,7 +102,7 @@ pub fn decode(blob: &[u8]) -> Option<Vec<Record>> {
 /// one starts (in the shape, in the text) and its year. A block that passes decodes: `record_at` and
 /// `view_at` at those places check no less than this does.
 pub fn walk(
-    text: &str,
+    text: Text<'_>,
     shape: &[u8],
     count: usize,
     mut each: impl FnMut(usize, usize, Option<i32>),
@@ -113,7 +126,7 @@ pub fn walk(
 }
 
 /// The record that starts at these places in a block.
-pub fn record_at(text: &str, shape: &[u8], at: usize, text_at: usize) -> Option<Record> {
+pub fn record_at(text: Text<'_>, shape: &[u8], at: usize, text_at: usize) -> Option<Record> {
     Reader {
         shape,
         at,
@@ -124,7 +137,7 @@ pub fn record_at(text: &str, shape: &[u8], at: usize, text_at: usize) -> Option<
 }
 
 /// The id of the record that starts at these places (its first field: nothing else is read).
-pub fn id_at<'a>(text: &'a str, shape: &'a [u8], at: usize, text_at: usize) -> Option<&'a str> {
+pub fn id_at<'a>(text: Text<'a>, shape: &'a [u8], at: usize, text_at: usize) -> Option<&'a str> {
     Reader {
         shape,
         at,
@@ -135,7 +148,7 @@ pub fn id_at<'a>(text: &'a str, shape: &'a [u8], at: usize, text_at: usize) -> O
 }
 
 /// A view of the record that starts at these places in a block.
-pub fn view_at<'a>(text: &'a str, shape: &'a [u8], at: usize, text_at: usize) -> Option<View<'a>> {
+pub fn view_at<'a>(text: Text<'a>, shape: &'a [u8], at: usize, text_at: usize) -> Option<View<'a>> {
     Reader {
         shape,
         at,
@@ -432,11 +445,56 @@ impl<'a> View<'a> {
     }
 }
 
+/// A block's text: a string (checked when it was made), or bytes mapped from the parse cache,
+/// whose strings are checked as they are read (so a cache file changed under the mapping gives
+/// records that do not decode, never text that is not UTF-8).
+#[derive(Clone, Copy, Debug)]
+pub enum Text<'a> {
+    Str(&'a str),
+    Bytes(&'a [u8]),
+}
+
+impl<'a> Text<'a> {
+    pub fn len(&self) -> usize {
+        match self {
+            Text::Str(s) => s.len(),
+            Text::Bytes(b) => b.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    pub fn as_bytes(&self) -> &'a [u8] {
+        match *self {
+            Text::Str(s) => s.as_bytes(),
+            Text::Bytes(b) => b,
+        }
+    }
+
+    /// The string at `from..to`: None unless both ends fall on character boundaries (and,
+    /// for bytes, the range is UTF-8).
+    #[inline]
+    fn get(&self, from: usize, to: usize) -> Option<&'a str> {
+        match *self {
+            Text::Str(s) => s.get(from..to),
+            Text::Bytes(b) => std::str::from_utf8(b.get(from..to)?).ok(),
+        }
+    }
+}
+
+impl<'a> From<&'a str> for Text<'a> {
+    fn from(s: &'a str) -> Text<'a> {
+        Text::Str(s)
+    }
+}
+
 #[derive(Clone, Copy, Debug)]
 struct Reader<'a> {
     shape: &'a [u8],
     at: usize,
-    text: &'a str,
+    text: Text<'a>,
     text_at: usize,
 }
 
@@ -473,7 +531,7 @@ impl<'a> Reader<'a> {
     fn str(&mut self, len: usize) -> Option<String> {
         let end = self.text_at.checked_add(len)?;
         // `get` is None unless both ends fall on character boundaries.
-        let s = self.text.get(self.text_at..end)?;
+        let s = self.text.get(self.text_at, end)?;
         self.text_at = end;
         Some(s.to_owned())
     }
@@ -481,7 +539,7 @@ impl<'a> Reader<'a> {
     /// A string borrowed from the text.
     fn bstr(&mut self, len: usize) -> Option<&'a str> {
         let end = self.text_at.checked_add(len)?;
-        let s = self.text.get(self.text_at..end)?;
+        let s = self.text.get(self.text_at, end)?;
         self.text_at = end;
         Some(s)
     }
@@ -839,7 +897,7 @@ mod tests {
         let mut placed = Vec::new();
         let (text, shape) = encode_block_placed(&records, |s, t, y| placed.push((s, t, y)));
         let mut walked = Vec::new();
-        walk(&text, &shape, records.len(), |s, t, y| {
+        walk(Text::Str(&text), &shape, records.len(), |s, t, y| {
             walked.push((s, t, y))
         })
         .unwrap();
