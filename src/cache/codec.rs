@@ -57,15 +57,9 @@ pub fn frame(text: &[u8], shape: &[u8], count: usize) -> Vec<u8> {
 /// The text, shape and record count of a blob written by `frame`; None when it is not one
 /// (the records themselves are checked by `walk`).
 pub fn unframe(mut blob: Vec<u8>) -> Option<(String, Box<[u8]>, usize)> {
-    let n = blob.len().checked_sub(16)?;
-    let word = |at: usize| -> Option<usize> {
-        usize::try_from(u64::from_le_bytes(blob.get(at..at + 8)?.try_into().ok()?)).ok()
-    };
-    let shape_len = word(n)?;
-    let count = word(n + 8)?;
-    let text_len = n.checked_sub(shape_len)?;
-    let shape: Box<[u8]> = blob.get(text_len..n)?.into();
-    blob.truncate(text_len);
+    let (text, shape, count) = frame_parts(&blob)?;
+    let shape: Box<[u8]> = blob.get(shape)?.into();
+    blob.truncate(text.end);
     Some((String::from_utf8(blob).ok()?, shape, count))
 }
 
