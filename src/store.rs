@@ -181,8 +181,8 @@ impl Records {
     }
 
     /// `push_block` for a block in a parse cache entry mapped into memory: its text and shape
-    /// are the `text` and `shape` bytes of `map`. The text's strings are checked (UTF-8) by the
-    /// walk here, and again as each is read.
+    /// are the `text` and `shape` bytes of `map`. The text is checked here (UTF-8 as a whole,
+    /// then walked like a read block's), and each string again as it is read.
     pub fn push_mapped_block(
         &mut self,
         map: std::sync::Arc<memmap2::Mmap>,
