@@ -354,38 +354,6 @@ fn key_of(path: &Path, shown: &str) -> Option<Key> {
     })
 }
 
-fn read_u64(f: &mut impl Read) -> Option<u64> {
-    let mut b = [0u8; 8];
-    f.read_exact(&mut b).ok()?;
-    Some(u64::from_le_bytes(b))
-}
-
-/// A blob is its length, a checksum, and its bytes; read into `buf` (reused: fresh buffers
-/// for every chunk meant page faults on as many bytes as the entry has).
-fn read_blob(f: &mut impl Read, limit: u64, buf: &mut Vec<u8>) -> Option<u64> {
-    let len = read_u64(f)?;
-    let sum = read_u64(f)?;
-    if len > limit {
-        return None;
-    }
-    buf.clear();
-    // Sized up front: growing a chunk's buffer by doubling copied it several times.
-    buf.reserve(usize::try_from(len).ok()?);
-    f.take(len).read_to_end(buf).ok()?;
-    (buf.len() as u64 == len).then_some(sum)
-}
-
-/// The next `n` blobs (fewer at the end).
-fn read_blobs(f: &mut impl Read, limit: u64, n: usize) -> Option<Vec<(u64, Vec<u8>)>> {
-    (0..n)
-        .map(|_| {
-            let mut buf = Vec::new();
-            let sum = read_blob(f, limit, &mut buf)?;
-            Some((sum, buf))
-        })
-        .collect()
-}
-
 fn write_blob(w: &mut impl Write, bytes: &[u8]) -> std::io::Result<()> {
     w.write_all(&(bytes.len() as u64).to_le_bytes())?;
     w.write_all(&checksum(bytes).to_le_bytes())?;
@@ -410,12 +378,22 @@ fn checksum(bytes: &[u8]) -> u64 {
     h
 }
 
+/// An entry's bytes, shared by the blocks read from it (`Records::push_shared_block`).
+type EntryBytes = std::sync::Arc<dyn AsRef<[u8]> + Send + Sync>;
+
 fn read_entry(entry: &Path, key: &Key, tracker: &Tracker) -> Option<(SourceReport, Loaded)> {
-    let file = File::open(entry).ok()?;
-    if let Some(map) = map_entry(&file) {
-        return read_mapped_entry(map, key, tracker);
-    }
-    read_entry_from(file, key, tracker)
+    let mut file = File::open(entry).ok()?;
+    let bytes: EntryBytes = match map_entry(&file) {
+        Some(map) => map,
+        None => {
+            // Read whole where it cannot be mapped, into 4 KB pages (`SmallPages`).
+            let _small = crate::SmallPages::hold();
+            let mut all = Vec::new();
+            file.read_to_end(&mut all).ok()?;
+            std::sync::Arc::new(all)
+        }
+    };
+    read_entry_bytes(bytes, key, tracker)
 }
 
 /// The entry mapped into memory (Unix): its blocks' bytes are then the page cache's own pages,
@@ -424,7 +402,7 @@ fn read_entry(entry: &Path, key: &Key, tracker: &Tracker) -> Option<(SourceRepor
 /// 0.16-1.0 s of system time from one run to the next; `/usr/bin/time` on
 /// `--fresh-start`).
 #[cfg(unix)]
-fn map_entry(file: &File) -> Option<std::sync::Arc<memmap2::Mmap>> {
+fn map_entry(file: &File) -> Option<EntryBytes> {
     // SAFETY: the map is read-only and private, and the parse cache's entries are never
     // written in place: an entry is written to a temporary file and renamed over the old one
     // (`Pending`), which leaves the mapped file as it was. Were another program to change it
@@ -435,19 +413,19 @@ fn map_entry(file: &File) -> Option<std::sync::Arc<memmap2::Mmap>> {
 }
 
 #[cfg(not(unix))]
-fn map_entry(_: &File) -> Option<std::sync::Arc<memmap2::Mmap>> {
+fn map_entry(_: &File) -> Option<EntryBytes> {
     // Elsewhere a mapped file cannot be replaced while mapped: the entry is read instead.
     None
 }
 
-/// `read_entry` over the mapped entry: the same checks (magic, checksums, key, each block's
-/// walk), with blocks that keep their place in the map.
-fn read_mapped_entry(
-    map: std::sync::Arc<memmap2::Mmap>,
+/// The entry in `entry` when it is whole and sound (magic, checksums, key, each block's walk)
+/// and made for `key`; its blocks keep their place in `entry`, no record is decoded.
+fn read_entry_bytes(
+    entry: EntryBytes,
     key: &Key,
     tracker: &Tracker,
 ) -> Option<(SourceReport, Loaded)> {
-    let bytes: &[u8] = &map;
+    let bytes: &[u8] = (*entry).as_ref();
     let total = bytes.len() as u64;
     if bytes.get(..8)? != MAGIC {
         return None;
@@ -491,7 +469,7 @@ fn read_mapped_entry(
                 let (text, shape, count) = codec::frame_parts(blob)?;
                 let shift = |r: std::ops::Range<usize>| r.start + range.start..r.end + range.start;
                 let mut block = Records::new();
-                block.push_mapped_block(map.clone(), shift(text), shift(shape), count)?;
+                block.push_shared_block(entry.clone(), shift(text), shift(shape), count)?;
                 Some(block)
             })
             .collect::<Option<Vec<Records>>>()?;
@@ -504,75 +482,6 @@ fn read_mapped_entry(
             (u128::from(read) * u128::from(key.size) / u128::from(total.max(1))) as u64,
             n,
         );
-    }
-    if records.len() != header.records {
-        return None;
-    }
-    Some(finish_entry(header, records))
-}
-
-fn read_entry_from(file: File, key: &Key, tracker: &Tracker) -> Option<(SourceReport, Loaded)> {
-    let _small = crate::SmallPages::hold();
-    let total = file.metadata().ok()?.len();
-    let mut f = std::io::BufReader::with_capacity(1 << 20, file);
-    let mut magic = [0u8; 8];
-    f.read_exact(&mut magic).ok()?;
-    if &magic != MAGIC {
-        return None;
-    }
-    let mut head = Vec::new();
-    let sum = read_blob(&mut f, total, &mut head)?;
-    if sum != checksum(&head) {
-        return None;
-    }
-    let header: Header = postcard::from_bytes(&head).ok()?;
-    if &header.key != key {
-        return None;
-    }
-    let mut records = Records::new();
-    let mut left = header.chunks;
-    // Blocks are checked a few at a time in parallel, holding only those few beside the
-    // records; the next few are read, and the last ones checked added, meanwhile. A block is
-    // kept as read (its buffer becomes the block's text): no record is decoded.
-    let batch = rayon::current_num_threads().max(1) * 2;
-    let mut blobs = read_blobs(&mut f, total, batch.min(left))?;
-    left -= blobs.len();
-    let mut checked: Vec<Records> = Vec::new();
-    while !blobs.is_empty() {
-        let bytes: u64 = blobs.iter().map(|(_, b)| b.len() as u64).sum();
-        let (next, now) = rayon::join(
-            || {
-                for c in checked.drain(..) {
-                    records.append(c);
-                }
-                read_blobs(&mut f, total, batch.min(left))
-            },
-            || {
-                std::mem::take(&mut blobs)
-                    .into_par_iter()
-                    .map(|(sum, b)| {
-                        if sum != checksum(&b) {
-                            return None;
-                        }
-                        let (text, shape, count) = codec::unframe(b)?;
-                        let mut block = Records::new();
-                        block.push_block(text, shape, count)?;
-                        Some(block)
-                    })
-                    .collect::<Option<Vec<Records>>>()
-            },
-        );
-        checked = now?;
-        let n: usize = checked.iter().map(Records::len).sum();
-        tracker.advance(
-            (u128::from(bytes) * u128::from(key.size) / u128::from(total.max(1))) as u64,
-            n,
-        );
-        blobs = next?;
-        left -= blobs.len();
-    }
-    for c in checked {
-        records.append(c);
     }
     if records.len() != header.records {
         return None;
@@ -1084,8 +993,9 @@ mod tests {
         .write()
         .unwrap();
         let (rep2, back) = read_entry(&entry, &key, &silent()).unwrap();
-        // Mapped (Unix) and read, the same.
-        let (rep3, read) = read_entry_from(File::open(&entry).unwrap(), &key, &silent()).unwrap();
+        // Mapped (Unix) and read whole (elsewhere), the same.
+        let whole: EntryBytes = std::sync::Arc::new(std::fs::read(&entry).unwrap());
+        let (rep3, read) = read_entry_bytes(whole, &key, &silent()).unwrap();
         assert_eq!(rep3, rep);
         assert_eq!(read.records, parsed.records);
         assert_eq!(rep2, rep);
@@ -1252,9 +1162,9 @@ mod tests {
     }
 
     /// A mapped block whose text is not UTF-8 (a file changed under the map, say) is refused
-    /// whole, as a read one is; unchanged, it reads back its records.
+    /// whole, as an owned one is; unchanged, it reads back its records.
     #[test]
-    fn a_mapped_block_is_checked_like_a_read_one() {
+    fn a_mapped_block_is_checked_like_an_owned_one() {
         let dir = tempfile::tempdir().unwrap();
         let records: Vec<Record> = (0..50).map(|i| synth::record(4, i)).collect();
         let (text, shape) = codec::encode_block(&records);
@@ -1270,9 +1180,9 @@ mod tests {
             let Some(map) = map_entry(&File::open(&path).unwrap()) else {
                 return; // not Unix: entries are read, not mapped
             };
-            let (t, sh, count) = codec::frame_parts(&map).unwrap();
+            let (t, sh, count) = codec::frame_parts((*map).as_ref()).unwrap();
             let mut stored = Records::new();
-            let pushed = stored.push_mapped_block(map.clone(), t, sh, count);
+            let pushed = stored.push_shared_block(map.clone(), t, sh, count);
             assert_eq!(pushed.is_some(), ok);
             if ok {
                 assert_eq!(stored, records);

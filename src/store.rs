@@ -62,15 +62,15 @@ struct Block {
     count: usize,
 }
 
-/// A block's text and shape: its own, or a part of a parse cache entry mapped into memory
-/// (`Records::push_mapped_block`).
+/// A block's text and shape: its own, or parts of a parse cache entry's bytes, mapped into
+/// memory or read whole, which the entry's blocks share (`Records::push_shared_block`).
 enum Data {
     Owned {
         text: String,
         shape: Box<[u8]>,
     },
-    Mapped {
-        map: std::sync::Arc<memmap2::Mmap>,
+    Shared {
+        bytes: std::sync::Arc<dyn AsRef<[u8]> + Send + Sync>,
         text: std::ops::Range<usize>,
         shape: std::ops::Range<usize>,
     },
@@ -80,8 +80,8 @@ impl Block {
     fn text(&self) -> codec::Text<'_> {
         match &self.data {
             Data::Owned { text, .. } => codec::Text::Str(text),
-            Data::Mapped { map, text, .. } => {
-                codec::Text::Bytes(map.get(text.clone()).unwrap_or_default())
+            Data::Shared { bytes, text, .. } => {
+                codec::Text::Bytes((**bytes).as_ref().get(text.clone()).unwrap_or_default())
             }
         }
     }
@@ -89,16 +89,19 @@ impl Block {
     fn shape(&self) -> &[u8] {
         match &self.data {
             Data::Owned { shape, .. } => shape,
-            Data::Mapped { map, shape, .. } => map.get(shape.clone()).unwrap_or_default(),
+            Data::Shared { bytes, shape, .. } => {
+                (**bytes).as_ref().get(shape.clone()).unwrap_or_default()
+            }
         }
     }
 
-    /// The memory the block holds of its own (a mapped one holds pages of the file).
+    /// The bytes the block's records take (a shared block's part of its entry's bytes, which
+    /// are the file's pages when mapped).
     fn heap_bytes(&self) -> usize {
         std::mem::size_of::<Block>()
             + match &self.data {
                 Data::Owned { text, shape } => text.capacity() + shape.len(),
-                Data::Mapped { .. } => 0,
+                Data::Shared { text, shape, .. } => text.len() + shape.len(),
             }
     }
 }
@@ -180,26 +183,27 @@ impl Records {
         self.push_data(Data::Owned { text, shape }, count)
     }
 
-    /// `push_block` for a block in a parse cache entry mapped into memory: its text and shape
-    /// are the `text` and `shape` bytes of `map`. The text is checked here (UTF-8 as a whole,
-    /// then walked like a read block's), and each string again as it is read.
-    pub fn push_mapped_block(
+    /// `push_block` for a block in a parse cache entry's bytes (mapped into memory, or read
+    /// whole), shared with the entry's other blocks: its text and shape are the `text` and
+    /// `shape` bytes of `bytes`. The text is checked here (UTF-8 as a whole, then walked like
+    /// an owned block's), and each string again as it is read, as a mapped file could change.
+    pub fn push_shared_block(
         &mut self,
-        map: std::sync::Arc<memmap2::Mmap>,
+        bytes: std::sync::Arc<dyn AsRef<[u8]> + Send + Sync>,
         text: std::ops::Range<usize>,
         shape: std::ops::Range<usize>,
         count: usize,
     ) -> Option<()> {
-        map.get(text.clone())?;
-        map.get(shape.clone())?;
-        self.push_data(Data::Mapped { map, text, shape }, count)
+        (*bytes).as_ref().get(text.clone())?;
+        (*bytes).as_ref().get(shape.clone())?;
+        self.push_data(Data::Shared { bytes, text, shape }, count)
     }
 
     fn push_data(&mut self, data: Data, count: usize) -> Option<()> {
         let block = u32::try_from(self.blocks.len()).ok()?;
         let candidate = Block { data, count };
         let (text, shape) = (candidate.text(), candidate.shape());
-        // Mapped text checked whole (quicker than string by string), then walked as a string.
+        // Shared text checked whole (quicker than string by string), then walked as a string.
         let text = match text {
             codec::Text::Bytes(b) => codec::Text::Str(std::str::from_utf8(b).ok()?),
             text => text,

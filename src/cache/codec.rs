@@ -43,8 +43,8 @@ pub fn encode_block_placed(
 }
 
 /// A block as one blob for the cache file: text, shape, then the shape's length and the
-/// record count as 8 bytes each. The text comes first so that reading it back keeps the
-/// blob's buffer as the text (`unframe`): a million records' text is not copied.
+/// record count as 8 bytes each (`frame_parts` finds them again: a block read from the parse
+/// cache keeps its place in the entry's bytes, and no record's text is copied).
 pub fn frame(text: &[u8], shape: &[u8], count: usize) -> Vec<u8> {
     let mut out = Vec::with_capacity(text.len() + shape.len() + 16);
     out.extend_from_slice(text);
@@ -54,17 +54,8 @@ pub fn frame(text: &[u8], shape: &[u8], count: usize) -> Vec<u8> {
     out
 }
 
-/// The text, shape and record count of a blob written by `frame`; None when it is not one
-/// (the records themselves are checked by `walk`).
-pub fn unframe(mut blob: Vec<u8>) -> Option<(String, Box<[u8]>, usize)> {
-    let (text, shape, count) = frame_parts(&blob)?;
-    let shape: Box<[u8]> = blob.get(shape)?.into();
-    blob.truncate(text.end);
-    Some((String::from_utf8(blob).ok()?, shape, count))
-}
-
-/// Where `unframe` would find the text and the shape in `blob`, and the record count, without
-/// copying them (for a blob mapped from the parse cache).
+/// Where the text and the shape of a blob written by `frame` are, and its record count; None
+/// when it is not one (the records themselves are checked by `walk`).
 pub fn frame_parts(blob: &[u8]) -> Option<(std::ops::Range<usize>, std::ops::Range<usize>, usize)> {
     let n = blob.len().checked_sub(16)?;
     let word = |at: usize| -> Option<usize> {
@@ -84,11 +75,15 @@ pub fn encode(records: &[Record]) -> Vec<u8> {
 
 /// The records of a blob written by `encode`; None when it is not one.
 pub fn decode(blob: &[u8]) -> Option<Vec<Record>> {
-    let (text, shape, count) = unframe(blob.to_vec())?;
+    let (text, shape, count) = frame_parts(blob)?;
+    let (text, shape) = (
+        Text::Str(std::str::from_utf8(&blob[text]).ok()?),
+        &blob[shape],
+    );
     let mut at = Vec::new();
-    walk(Text::Str(&text), &shape, count, |s, t, _| at.push((s, t)))?;
+    walk(text, shape, count, |s, t, _| at.push((s, t)))?;
     at.into_iter()
-        .map(|(s, t)| record_at(Text::Str(&text), &shape, s, t))
+        .map(|(s, t)| record_at(text, shape, s, t))
         .collect()
 }
 
