@@ -505,12 +505,19 @@ fn main() {
         for v in [&mut round_meta, &mut round_all] {
             v.sort_by(f64::total_cmp);
         }
+        // A round shorter than about a second (a few hundred ticks) says little of the stolen
+        // share: NaN, printed as such.
         let now = machine_ticks();
-        let stolen = (now.1 - ticks.1) as f64 / (now.0 - ticks.0).max(1) as f64;
+        let elapsed = now.0.saturating_sub(ticks.0);
+        let stolen = if elapsed >= 200 {
+            now.1.saturating_sub(ticks.1) as f64 * 100.0 / elapsed as f64
+        } else {
+            f64::NAN
+        };
         rounds.push((
             percentile(&round_meta, 0.99),
             percentile(&round_all, 0.99),
-            stolen * 100.0,
+            stolen,
         ));
     }
     let worker = worker.expect("a round ran");
@@ -578,7 +585,7 @@ fn main() {
         md,
         "\nThe keystrokes above are {} rounds of the whole set, each with a search worker of its \
          own. p99 ms per round: metadata {}; all {}. Time stolen by the hypervisor during each \
-         round, % of the machine's: {}.",
+         round, % of the machine's (NaN: a round too short to tell): {}.",
         rounds.len(),
         per_round(|r| r.0),
         per_round(|r| r.1),
