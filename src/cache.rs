@@ -14,7 +14,7 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::formats::{self, Format, Parsed};
 use crate::library::{self, Loaded, SourceReport};
 use crate::record::Fnv;
-use crate::store::Records;
+use crate::store::{Records, SharedBytes};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::fs::File;
@@ -378,12 +378,9 @@ fn checksum(bytes: &[u8]) -> u64 {
     h
 }
 
-/// An entry's bytes, shared by the blocks read from it (`Records::push_shared_block`).
-type EntryBytes = std::sync::Arc<dyn AsRef<[u8]> + Send + Sync>;
-
 fn read_entry(entry: &Path, key: &Key, tracker: &Tracker) -> Option<(SourceReport, Loaded)> {
     let mut file = File::open(entry).ok()?;
-    let bytes: EntryBytes = match map_entry(&file) {
+    let bytes: SharedBytes = match map_entry(&file) {
         Some(map) => map,
         None => {
             // Read whole where it cannot be mapped, into 4 KB pages (`SmallPages`).
@@ -402,9 +399,9 @@ fn read_entry(entry: &Path, key: &Key, tracker: &Tracker) -> Option<(SourceRepor
 /// 0.16-1.0 s of system time from one run to the next; `/usr/bin/time` on
 /// `--fresh-start`).
 #[cfg(unix)]
-fn map_entry(file: &File) -> Option<EntryBytes> {
-    // SAFETY: the map is read-only and private, and the parse cache's entries are never
-    // written in place: an entry is written to a temporary file and renamed over the old one
+fn map_entry(file: &File) -> Option<SharedBytes> {
+    // SAFETY: the map is read-only (memmap2 maps it shared: another process's writes to the
+    // file would show through), and the parse cache's entries are never written in place: an entry is written to a temporary file and renamed over the old one
     // (`Pending`), which leaves the mapped file as it was. Were another program to change it
     // anyway, the blocks' strings are checked as they are read (`codec::Text::Bytes`): a
     // changed record fails to decode, it never yields text that is not UTF-8.
@@ -413,7 +410,7 @@ fn map_entry(file: &File) -> Option<EntryBytes> {
 }
 
 #[cfg(not(unix))]
-fn map_entry(_: &File) -> Option<EntryBytes> {
+fn map_entry(_: &File) -> Option<SharedBytes> {
     // Elsewhere a mapped file cannot be replaced while mapped: the entry is read instead.
     None
 }
@@ -421,7 +418,7 @@ fn map_entry(_: &File) -> Option<EntryBytes> {
 /// The entry in `entry` when it is whole and sound (magic, checksums, key, each block's walk)
 /// and made for `key`; its blocks keep their place in `entry`, no record is decoded.
 fn read_entry_bytes(
-    entry: EntryBytes,
+    entry: SharedBytes,
     key: &Key,
     tracker: &Tracker,
 ) -> Option<(SourceReport, Loaded)> {
@@ -994,7 +991,7 @@ mod tests {
         .unwrap();
         let (rep2, back) = read_entry(&entry, &key, &silent()).unwrap();
         // Mapped (Unix) and read whole (elsewhere), the same.
-        let whole: EntryBytes = std::sync::Arc::new(std::fs::read(&entry).unwrap());
+        let whole: SharedBytes = std::sync::Arc::new(std::fs::read(&entry).unwrap());
         let (rep3, read) = read_entry_bytes(whole, &key, &silent()).unwrap();
         assert_eq!(rep3, rep);
         assert_eq!(read.records, parsed.records);

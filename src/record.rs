@@ -316,7 +316,6 @@ impl Fnv {
     }
 }
 
-/// Clean prose: control characters dropped, whitespace runs collapsed to one space, trimmed.
 /// `str::lines` by memchr's search: `lines` and `split_once` with a `char` set up a searcher
 /// that cost more than reading the short values of a record's tags (they were 3% of a
 /// 10k-record RIS load, callgrind; test `fast_lines_and_splits_are_the_standard_ones`).
@@ -368,6 +367,7 @@ pub(crate) fn rsplit_once_byte(s: &str, b: u8) -> Option<(&str, &str)> {
     Some((&s[..i], &s[i + 1..]))
 }
 
+/// Clean prose: control characters dropped, whitespace runs collapsed to one space, trimmed.
 pub fn clean_text(s: &str) -> String {
     clean_text_cow(s).into_owned()
 }

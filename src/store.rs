@@ -62,6 +62,10 @@ struct Block {
     count: usize,
 }
 
+/// A parse cache entry's bytes (mapped into memory, or read whole), shared by the blocks read
+/// from it.
+pub type SharedBytes = std::sync::Arc<dyn AsRef<[u8]> + Send + Sync>;
+
 /// A block's text and shape: its own, or parts of a parse cache entry's bytes, mapped into
 /// memory or read whole, which the entry's blocks share (`Records::push_shared_block`).
 enum Data {
@@ -70,7 +74,7 @@ enum Data {
         shape: Box<[u8]>,
     },
     Shared {
-        bytes: std::sync::Arc<dyn AsRef<[u8]> + Send + Sync>,
+        bytes: SharedBytes,
         text: std::ops::Range<usize>,
         shape: std::ops::Range<usize>,
     },
@@ -189,7 +193,7 @@ impl Records {
     /// an owned block's), and each string again as it is read, as a mapped file could change.
     pub fn push_shared_block(
         &mut self,
-        bytes: std::sync::Arc<dyn AsRef<[u8]> + Send + Sync>,
+        bytes: SharedBytes,
         text: std::ops::Range<usize>,
         shape: std::ops::Range<usize>,
         count: usize,

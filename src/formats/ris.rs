@@ -746,7 +746,6 @@ mod tests {
         parse(text, "t.ris")
     }
 
-    /// `digit_pages` gives what the general way gives, for digits of any length and order.
     /// `parse_name` building from clean parts gives what cleaning each part again gives.
     #[test]
     fn names_from_clean_parts_are_the_same() {
@@ -787,6 +786,7 @@ mod tests {
         }
     }
 
+    /// `digit_pages` gives what the general way gives, for digits of any length and order.
     #[test]
     fn digit_pages_are_the_general_ones() {
         let numbers = [

@@ -589,7 +589,8 @@ fn first_letter_bit(b: u8) -> u32 {
 /// Longer than any label in the vocabulary, in bytes.
 const LONGEST_LABEL: usize = 48;
 
-/// The vocabulary sorted for binary search, and the first words of its labels.
+/// The vocabulary's labels, their first words, and the shapes of those first words, for quick
+/// look-ups (`is_known_label`, `may_start_label`).
 struct Vocabulary {
     /// Hashed, as `first_words` (a binary search was 1.4% of a 10k-record load, callgrind).
     labels: std::collections::HashSet<&'static [u8], foldhash::fast::FixedState>,
@@ -602,8 +603,8 @@ struct Vocabulary {
 }
 
 fn vocabulary() -> &'static Vocabulary {
-    static SORTED: std::sync::OnceLock<Vocabulary> = std::sync::OnceLock::new();
-    SORTED.get_or_init(|| {
+    static VOCABULARY_SETS: std::sync::OnceLock<Vocabulary> = std::sync::OnceLock::new();
+    VOCABULARY_SETS.get_or_init(|| {
         let labels = VOCABULARY.iter().map(|v| v.as_bytes()).collect();
         let first_words: std::collections::HashSet<_, _> = VOCABULARY
             .iter()
@@ -981,9 +982,6 @@ mod tests {
         assert_eq!(next_capital_word(long.as_bytes(), 0, long.len()), Some(83));
     }
 
-    /// The first-word shortcut at a sentence start: a known label whose first word has small
-    /// letters still counts, in every form; a sentence opening with any other such word is not
-    /// a label, even before a colon.
     /// The length-and-letter test before the hash turns away no first word of a label.
     #[test]
     fn first_shapes_keep_every_first_word() {
@@ -1019,6 +1017,9 @@ mod tests {
         assert!(!may_start_label("The") && !may_start_label("We"));
     }
 
+    /// The first-word shortcut at a sentence start: a known label whose first word has small
+    /// letters still counts, in every form; a sentence opening with any other such word is not
+    /// a label, even before a colon.
     #[test]
     fn a_first_word_with_small_letters_must_begin_a_known_label() {
         let s = split("Intro text here. Patients and methods: We enrolled 40. The results: good.");
