@@ -626,7 +626,17 @@ impl Index {
         within: Option<Narrow<'_>>,
         cancelled: &(dyn Fn() -> bool + Sync),
     ) -> Option<Vec<Hit>> {
-        const CHUNK: usize = 4096;
+        self.pass(query, within, cancelled).map(PassHits::into_hits)
+    }
+
+    /// `matches`, its hits left where the pass's chunks wrote them, with the counts of their
+    /// scores (`PassHits::ranked_and_hits` ranks them and closes them up in one go).
+    pub fn pass(
+        &self,
+        query: &Query,
+        within: Option<Narrow<'_>>,
+        cancelled: &(dyn Fn() -> bool + Sync),
+    ) -> Option<PassHits> {
         let mut prepared: Vec<Prepared> = query.terms.iter().map(Prepared::new).collect();
         let known = within.map_or(0, |w| w.known_terms);
         for p in prepared.iter().skip(known) {
@@ -690,14 +700,14 @@ impl Index {
         // million records was new memory to touch at most keystrokes: `search::worker`'s
         // `ORDERED`).
         let mut hits: Vec<Hit> = Vec::with_capacity(n);
-        let counts: Vec<Option<usize>> = hits.spare_capacity_mut()[..n]
-            .par_chunks_mut(CHUNK)
+        let chunks: Vec<Option<ChunkHits>> = hits.spare_capacity_mut()[..n]
+            .par_chunks_mut(PASS_CHUNK)
             .enumerate()
             .map_init(Scratch::default, |local, (c, slots)| {
                 if cancelled() {
                     return None;
                 }
-                let range = c * CHUNK..((c + 1) * CHUNK).min(n);
+                let range = c * PASS_CHUNK..((c + 1) * PASS_CHUNK).min(n);
                 let mut count = 0;
                 let mut out = |hit: Option<Hit>| {
                     if let Some(hit) = hit {
@@ -763,23 +773,201 @@ impl Index {
                         }
                     }
                 }
-                Some(count)
+                // SAFETY: the loop above wrote slots 0..count, each before counting it.
+                let written = unsafe { slots[..count].assume_init_ref() };
+                Some(ChunkHits::of(written))
             })
             .collect();
-        let slots = hits.spare_capacity_mut();
-        let mut len = 0;
-        for (c, count) in counts.into_iter().enumerate() {
-            let count = count?;
-            slots.copy_within(c * CHUNK..c * CHUNK + count, len);
-            len += count;
-        }
-        // SAFETY: chunk c wrote its `count` hits to slots c * CHUNK.. (each slot before it
-        // writes the next), and those were copied, in chunk order, to 0..len; `Hit` is `Copy`.
-        unsafe { hits.set_len(len) };
+        let chunks = chunks.into_iter().collect::<Option<Vec<ChunkHits>>>()?;
         if cancelled() {
             return None;
         }
-        Some(hits)
+        Some(PassHits { buf: hits, chunks })
+    }
+}
+
+/// Records a pass's parallel job takes at a time.
+const PASS_CHUNK: usize = 4096;
+
+/// What ranking needs of one chunk of a pass's hits: how many there are, and how many have
+/// each score from `lo` on (empty when they have none, or when their scores spread too wide
+/// for a counting sort: `wide`).
+struct ChunkHits {
+    count: usize,
+    lo: i64,
+    counts: Vec<u32>,
+    wide: bool,
+}
+
+impl ChunkHits {
+    /// Counted while the chunk's hits are still in the processor's cache: ranking them after
+    /// read every hit twice more, for the scores' range and for their counts.
+    fn of(hits: &[Hit]) -> ChunkHits {
+        let (lo, hi) = hits.iter().fold((i64::MAX, i64::MIN), |(lo, hi), h| {
+            (lo.min(h.score as i64), hi.max(h.score as i64))
+        });
+        // A chunk's counts take at most 4 KB more than its hits.
+        let wide = !hits.is_empty() && (hi - lo >= 1 << 16 || hi - lo > hits.len() as i64 + 1024);
+        let mut counts = Vec::new();
+        if !hits.is_empty() && !wide {
+            counts = vec![0u32; (hi - lo) as usize + 1];
+            for h in hits {
+                counts[(h.score as i64 - lo) as usize] += 1;
+            }
+        }
+        ChunkHits {
+            count: hits.len(),
+            lo,
+            counts,
+            wide,
+        }
+    }
+
+    /// The highest score (below `lo` when there are no hits).
+    fn hi(&self) -> i64 {
+        self.lo + self.counts.len() as i64 - 1
+    }
+}
+
+/// Whether hits whose scores span lo..=hi rank by a counting sort (they nearly always do: a
+/// few hundred values) rather than a comparison sort.
+fn counting_sorts(lo: i64, hi: i64, hits: usize) -> bool {
+    hi - lo < 1 << 16 && (hi - lo) as usize <= hits * 4 + 64
+}
+
+/// A pass's hits as its parallel jobs left them: job c's at `c * PASS_CHUNK` in `buf`'s spare
+/// room, `chunks[c].count` of them, in record order (the order of `within`).
+pub struct PassHits {
+    buf: Vec<Hit>,
+    chunks: Vec<ChunkHits>,
+}
+
+impl PassHits {
+    pub fn len(&self) -> usize {
+        self.chunks.iter().map(|c| c.count).sum()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Job c's hits.
+    fn chunk(&self, c: usize) -> &[Hit] {
+        let count = self.chunks[c].count;
+        // SAFETY: job c wrote `count` hits from slot c * PASS_CHUNK on (`Index::pass`), within
+        // `buf`'s capacity, and nothing has written there since.
+        unsafe {
+            let at = self.buf.as_ptr().add(c * PASS_CHUNK);
+            std::slice::from_raw_parts(at, count)
+        }
+    }
+
+    /// The hits closed up, in record order (the order of `within`).
+    pub fn into_hits(self) -> Vec<Hit> {
+        let PassHits { mut buf, chunks } = self;
+        let slots = buf.spare_capacity_mut();
+        let mut len = 0;
+        for (c, chunk) in chunks.iter().enumerate() {
+            slots.copy_within(c * PASS_CHUNK..c * PASS_CHUNK + chunk.count, len);
+            len += chunk.count;
+        }
+        // SAFETY: job c wrote its `count` hits to slots c * PASS_CHUNK.., and those were
+        // copied, in job order, to 0..len (each to a place at or before its own); `Hit` is
+        // `Copy`.
+        unsafe { buf.set_len(len) };
+        buf
+    }
+
+    /// `ranked(&hits, pick)` and the hits closed up (`into_hits`), in one parallel pass over
+    /// the jobs' hits, with the counts their jobs took (`ChunkHits`). Ranking the closed-up
+    /// hits read them twice more, and closing them up was a copy on one thread: `peer` after
+    /// `pee` at a million records, 1.2 ms to close up and 2.3 to rank.
+    pub fn ranked_and_hits<T: Copy + Send + Sync>(
+        self,
+        pick: impl Fn(&Hit) -> T + Sync,
+    ) -> (Vec<T>, Vec<Hit>) {
+        let len = self.len();
+        let (lo, hi) = self
+            .chunks
+            .iter()
+            .filter(|c| c.count > 0)
+            .fold((i64::MAX, i64::MIN), |(lo, hi), c| {
+                (lo.min(c.lo), hi.max(c.hi()))
+            });
+        if len == 0 || self.chunks.iter().any(|c| c.wide) || !counting_sorts(lo, hi, len) {
+            let mut hits = self.into_hits();
+            // The pass's buffer has room for every record it looked at.
+            if hits.len() * 2 < hits.capacity() {
+                hits.shrink_to_fit();
+            }
+            return (ranked(&hits, pick), hits);
+        }
+        // Where each job's hits of each score go: after every hit of a better score, and after
+        // the earlier jobs' hits of the same score (ties stay in record order); and where its
+        // hits go closed up.
+        // Slot s: score hi - s. First the hits of each slot, then where its first hit goes,
+        // then each job's place within it, job after job.
+        let mut next = vec![0usize; (hi - lo) as usize + 1];
+        for chunk in &self.chunks {
+            for (k, &count) in chunk.counts.iter().enumerate() {
+                next[(hi - chunk.lo) as usize - k] += count as usize;
+            }
+        }
+        let mut place = 0;
+        for n in next.iter_mut() {
+            let count = *n;
+            *n = place;
+            place += count;
+        }
+        let at: Vec<Vec<usize>> = self
+            .chunks
+            .iter()
+            .map(|chunk| {
+                let first = (hi - chunk.lo) as usize;
+                (0..chunk.counts.len())
+                    .map(|k| {
+                        let at = next[first - k];
+                        next[first - k] += chunk.counts[k] as usize;
+                        at
+                    })
+                    .collect()
+            })
+            .collect();
+        let mut bases = Vec::with_capacity(self.chunks.len());
+        let mut base = 0;
+        for chunk in &self.chunks {
+            bases.push(base);
+            base += chunk.count;
+        }
+        let mut out: Vec<T> = Vec::with_capacity(len);
+        let mut hits: Vec<Hit> = Vec::with_capacity(len);
+        let (ranks, closed) = (Places(out.as_mut_ptr()), Places(hits.as_mut_ptr()));
+        at.into_par_iter()
+            .zip(bases)
+            .enumerate()
+            .for_each(|(c, (mut at, base))| {
+                let (ranks, closed) = (&ranks, &closed);
+                let lo = self.chunks[c].lo;
+                for (k, h) in self.chunk(c).iter().enumerate() {
+                    let slot = &mut at[(h.score as i64 - lo) as usize];
+                    debug_assert!(*slot < len && base + k < len);
+                    // SAFETY: the ranked places are a partition of 0..len (the counts of
+                    // every job and score laid end to end), and the closed-up ones too (each
+                    // job's count from its base), so each is below both outputs' capacity
+                    // (len) and is written by exactly one job, once.
+                    unsafe {
+                        ranks.0.add(*slot).write(pick(h));
+                        closed.0.add(base + k).write(*h);
+                    }
+                    *slot += 1;
+                }
+            });
+        // SAFETY: every place below len of both was written above.
+        unsafe {
+            out.set_len(len);
+            hits.set_len(len);
+        }
+        (out, hits)
     }
 }
 
@@ -825,7 +1013,7 @@ pub fn ranked<T: Copy + Send + Sync>(hits: &[Hit], pick: impl Fn(&Hit) -> T + Sy
             })
         })
         .reduce(|| (i64::MAX, i64::MIN), |a, b| (a.0.min(b.0), a.1.max(b.1)));
-    if hi - lo >= 1 << 16 || (hi - lo) as usize > hits.len() * 4 + 64 {
+    if !counting_sorts(lo, hi, hits.len()) {
         let mut order: Vec<&Hit> = hits.iter().collect();
         order.par_sort_by(|a, b| b.score.cmp(&a.score));
         return order.into_iter().map(pick).collect();
@@ -2397,6 +2585,86 @@ mod token_gate_tests {
             want.sort_by_key(|h| std::cmp::Reverse(h.score));
             let want: Vec<u32> = want.iter().map(|h| h.record).collect();
             assert_eq!(ranked(&hits, |h| h.record), want);
+        }
+    }
+
+    /// Ranking a pass's hits from its jobs' counts, closing them up on the way
+    /// (`PassHits::ranked_and_hits`), gives what ranking the closed-up hits gives: over a
+    /// library of many jobs, for passes whole and narrowing, and for jobs left empty.
+    #[test]
+    fn ranking_from_the_jobs_counts_is_ranking_the_hits() {
+        let records: Vec<crate::record::Record> =
+            (0..20_000).map(|i| crate::synth::record(11, i)).collect();
+        let ix = Index::new(Arc::new(crate::store::Records::from(records)));
+        let never = || false;
+        let mut passes = 0;
+        for (old, new) in [
+            ("", "p"),
+            ("", "peer"),
+            ("pe", "pee"),
+            ("co", "cog"),
+            ("", "au:smith"),
+            ("", "zzqx"),
+            ("c", "cog 2019"),
+        ] {
+            let new = crate::query::parse(new).unwrap();
+            let earlier = (!old.is_empty()).then(|| {
+                let old = crate::query::parse(old).unwrap();
+                (ix.matches(&old, None, &never).unwrap(), old)
+            });
+            let narrow = earlier
+                .as_ref()
+                .map(|(hits, old)| Narrow::between(hits, old, &new));
+            let pass = ix.pass(&new, narrow, &never).unwrap();
+            let hits = ix.matches(&new, narrow, &never).unwrap();
+            assert_eq!(pass.len(), hits.len());
+            passes += (pass.chunks.len() > 1) as usize;
+            let (order, closed) = pass.ranked_and_hits(|h| (h.record, h.score));
+            assert_eq!(closed, hits, "{new:?}");
+            assert_eq!(order, ranked(&hits, |h| (h.record, h.score)), "{new:?}");
+        }
+        assert!(passes >= 5, "only {passes} passes of more than one job");
+    }
+
+    /// The same, for scores made up: jobs whose scores spread too wide to count (the whole
+    /// pass falls back to sorting), jobs without hits, and jobs whose scores do not overlap.
+    #[test]
+    fn ranking_from_counts_with_made_up_scores() {
+        let job = |scores: &[i32], first: u32| -> Vec<Hit> {
+            scores
+                .iter()
+                .enumerate()
+                .map(|(k, &score)| Hit {
+                    record: first + k as u32,
+                    score,
+                    rest: 0,
+                    from: 0,
+                })
+                .collect()
+        };
+        let cases: Vec<Vec<Vec<Hit>>> = vec![
+            vec![job(&[3, 1, 3, 2], 0), job(&[], 4096), job(&[5, 3, 3], 8192)],
+            vec![job(&[-7, 900, 4], 0), job(&[1, 1, 1], 4096)],
+            vec![job(&[0, 1_000_000], 0), job(&[2, 2], 4096)],
+            vec![job(&[], 0), job(&[], 4096)],
+            vec![job(&(0..4096).map(|k| k % 97).collect::<Vec<_>>(), 0)],
+        ];
+        for jobs in cases {
+            let mut buf: Vec<Hit> = Vec::with_capacity(jobs.len() * PASS_CHUNK);
+            for (c, hits) in jobs.iter().enumerate() {
+                buf.spare_capacity_mut()[c * PASS_CHUNK..c * PASS_CHUNK + hits.len()]
+                    .iter_mut()
+                    .zip(hits)
+                    .for_each(|(slot, h)| {
+                        slot.write(*h);
+                    });
+            }
+            let chunks = jobs.iter().map(|h| ChunkHits::of(h)).collect();
+            let pass = PassHits { buf, chunks };
+            let all: Vec<Hit> = jobs.concat();
+            let (order, closed) = pass.ranked_and_hits(|h| h.record);
+            assert_eq!(closed, all);
+            assert_eq!(order, ranked(&all, |h| h.record));
         }
     }
 

@@ -1,6 +1,6 @@
 //! Matching on a thread of its own, so the browser never waits for it.
 
-use super::{ranked, Hit, Index, Narrow};
+use super::{Hit, Index, Narrow};
 use crate::query::Query;
 use rayon::prelude::*;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -183,15 +183,13 @@ impl Worker {
                     for r in recent.iter_mut().skip(ORDERED.saturating_sub(1)) {
                         r.ordered = None;
                     }
-                    let Some(mut hits) = index.matches(&req.query, narrow, &cancelled) else {
+                    let Some(pass) = index.pass(&req.query, narrow, &cancelled) else {
                         continue;
                     };
-                    // A pass's buffer has room for every record it looked at; a result kept
-                    // holds only its hits.
-                    if hits.len() * 2 < hits.capacity() {
-                        hits.shrink_to_fit();
-                    }
-                    let ranked: Arc<Vec<u32>> = Arc::new(ranked(&hits, |h| h.record));
+                    // Ranked, and closed up into a vector of their own size: the pass's
+                    // buffer (room for every record it looked at) goes.
+                    let (ranked, hits) = pass.ranked_and_hits(|h| h.record);
+                    let ranked = Arc::new(ranked);
                     // Then the oldest results go while over the budget.
                     let mut held: usize = recent.iter().map(Recent::bytes).sum();
                     let budget = RECENT_BYTES.max(RECENT_BYTES_PER_RECORD * index.len());
