@@ -66,11 +66,16 @@ pub fn run(library: Library, stored: Option<crate::index_cache::Stored>) -> anyh
                 }
                 crate::keep_freed_memory();
                 // Held while writing, so a quit waits for the entry being written.
-                let mut pending = pending.lock().unwrap_or_else(|e| e.into_inner());
-                for p in pending.drain(..) {
-                    // Unwritten, the next start parses the file again; nothing else is lost.
-                    let _ = p.write();
+                {
+                    let mut pending = pending.lock().unwrap_or_else(|e| e.into_inner());
+                    for p in pending.drain(..) {
+                        // Unwritten, the next start parses the file again; nothing else is
+                        // lost.
+                        let _ = p.write();
+                    }
                 }
+                // The indexes and the passes' buffers in 2 MB pages, whatever the load left.
+                crate::collapse_into_huge_pages();
             });
             Worker::spawn_prepared(state.index.clone(), prepare, move |o| {
                 let _ = tx.send(Msg::Search(o));
