@@ -93,8 +93,8 @@ fn set_huge_pages_off(_: bool) {}
 
 /// Asks the kernel, once per process, to back the process's anonymous memory with 2 MB pages
 /// now (`MADV_COLLAPSE`, Linux 6.1 and later; elsewhere, or with huge pages turned off for the
-/// process, nothing happens). Returns the bytes it asked for. The browser calls it once its
-/// search indexes are ready, from its background thread.
+/// process, nothing happens). The browser calls it once its search indexes are ready, from
+/// its background thread.
 ///
 /// Which pages the indexes and the passes' buffers land in depends on the process's history:
 /// memory the allocator kept from the load was faulted in 4 KB pages (`SmallPages`), and a
@@ -106,13 +106,15 @@ fn set_huge_pages_off(_: bool) {}
 /// 104.5, 98.1 and 99.3 without (three runs each, `--phases load,keys`, alternating). Contents
 /// are unchanged: a collapse copies pages into huge ones, and a range it cannot collapse stays
 /// as it was.
-pub fn collapse_into_huge_pages() -> usize {
+pub fn collapse_into_huge_pages() {
     static ONCE: std::sync::Once = std::sync::Once::new();
-    let mut bytes = 0;
-    ONCE.call_once(|| bytes = collapse_anonymous_memory());
-    bytes
+    ONCE.call_once(|| {
+        collapse_anonymous_memory();
+    });
 }
 
+/// `collapse_into_huge_pages`' work: the bytes of the ranges the kernel collapsed whole (one
+/// that failed in part may still have been collapsed in part).
 #[cfg(target_os = "linux")]
 fn collapse_anonymous_memory() -> usize {
     /// `MADV_COLLAPSE` in the Linux uapi (not in every libc target's constants).
