@@ -123,36 +123,28 @@ fn machine_ticks() -> (u64, u64) {
     (total, fields.get(7).copied().unwrap_or(0))
 }
 
-/// The process's anonymous memory in 2 MB pages, kB (/proc/self/smaps_rollup).
-fn huge_pages_kb() -> u64 {
-    std::fs::read_to_string("/proc/self/smaps_rollup")
+/// A figure in kB from one of the process's /proc files (`key` with its colon, e.g. "VmHWM:").
+fn proc_kb(file: &str, key: &str) -> u64 {
+    std::fs::read_to_string(format!("/proc/self/{file}"))
         .unwrap_or_default()
         .lines()
-        .find_map(|l| l.strip_prefix("AnonHugePages:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .find_map(|l| l.strip_prefix(key))
+        .and_then(|v| v.split_whitespace().next())
+        .and_then(|v| v.parse().ok())
         .unwrap_or(0)
 }
 
-/// The process's resident memory, kB.
+/// The process's anonymous memory in 2 MB pages, kB.
+fn huge_pages_kb() -> u64 {
+    proc_kb("smaps_rollup", "AnonHugePages:")
+}
+
 fn vm_rss_kb() -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .unwrap_or_default()
-        .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-        .unwrap_or(0)
+    proc_kb("status", "VmRSS:")
 }
 
 fn vm_hwm_kb() -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|v| v.parse().ok())
-        })
-        .unwrap_or(0)
+    proc_kb("status", "VmHWM:")
 }
 
 fn size_mb(p: &Path) -> f64 {
