@@ -428,12 +428,6 @@ fn main() {
         index.heap_bytes() as f64 / 1e6
     );
 
-    // 3. Keystrokes, through the search worker as the TUI feeds it: every keystroke a new
-    // request, within the previous hits when the query only grew. The whole set is typed
-    // `KEY_ROUNDS` times, each round with a search worker of its own (nothing remembered from
-    // the round before), so that one burst of a noisy machine does not decide the figures.
-    // Per kind: each keystroke's wall-clock time, and the CPU time the process used meanwhile
-    // (all threads: the pass runs on two), which a busy host's stolen time does not inflate.
     // As the browser does once its indexes are ready (src/tui.rs), here before the keystrokes
     // rather than beside the first ones.
     let huge_before = huge_pages_kb();
@@ -452,6 +446,13 @@ fn main() {
         resident as f64 / 1e3,
         ms(took)
     );
+    // 3. Keystrokes, through the search worker as the TUI feeds it: every keystroke a new
+    // request, within the previous hits when the query only grew. The whole set is typed
+    // `KEY_ROUNDS` times, each round with a search worker of its own (nothing remembered from
+    // the round before), so that one burst of a noisy machine does not decide the figures.
+    // Per kind: each keystroke's wall-clock time, and the CPU time the process used meanwhile
+    // (all threads: the pass runs on two), which time stolen by the hypervisor does not
+    // inflate (a host busy elsewhere still slows the work itself: scripts/bench.sh).
     let mut by_kind: Vec<(&str, Vec<f64>, Vec<f64>)> = Vec::new();
     let mut full: Vec<(String, f64, usize)> = Vec::new();
     let mut every: Vec<(f64, String)> = Vec::new();

@@ -23,15 +23,17 @@ fn cpu_ms() -> f64 {
 fn minflt() -> u64 {
     stat_field(7) as u64
 }
-/// The timed pass, a function of its own so that callgrind can collect it alone
-/// (`--toggle-collect='*timed_pass*'`).
+/// The timed pass, ranked as the search worker ranks it (`PassHits::ranked_and_hits`): a
+/// function of its own so that callgrind can collect it alone
+/// (`--toggle-collect='*timed_pass*'`). Returns the ranked records.
 #[inline(never)]
 fn timed_pass(
     index: &Index,
     q: &litbrowse::query::Query,
     within: Option<Narrow<'_>>,
-) -> Vec<litbrowse::search::Hit> {
-    index.matches(q, within, &|| false).unwrap()
+) -> Vec<u32> {
+    let pass = index.pass(q, within, &|| false).unwrap();
+    pass.ranked_and_hits(|h| h.record).0
 }
 fn main() {
     // As the app does (src/main.rs).
@@ -159,7 +161,6 @@ fn main() {
             let mut h = Vec::new();
             let narrow = within.as_deref().map(|w| Narrow::between(w, &pq, &qq));
             rayon::scope(|s| s.spawn(|_| h = timed_pass(&index, &qq, narrow)));
-            litbrowse::search::rank(&mut h);
             let ms = t.elapsed().as_secs_f64() * 1000.0;
             if first.is_none() {
                 eprintln!("  first run: {ms:.1} ms, {} minor faults", minflt() - f0);

@@ -401,8 +401,9 @@ fn read_entry(entry: &Path, key: &Key, tracker: &Tracker) -> Option<(SourceRepor
 #[cfg(unix)]
 fn map_entry(file: &File) -> Option<SharedBytes> {
     // SAFETY: the map is read-only (memmap2 maps it shared: another process's writes to the
-    // file would show through), and the parse cache's entries are never written in place: an entry is written to a temporary file and renamed over the old one
-    // (`Pending`), which leaves the mapped file as it was. Were another program to change it
+    // file would show through), and the parse cache's entries are never written in place: an
+    // entry is written to a temporary file and renamed over the old one (`Pending`), which
+    // leaves the mapped file as it was. Were another program to change it
     // anyway, the blocks' strings are checked as they are read (`codec::Text::Bytes`): a
     // changed record fails to decode, it never yields text that is not UTF-8.
     let map = unsafe { memmap2::Mmap::map(file) }.ok()?;

@@ -889,89 +889,115 @@ impl PassHits {
         self,
         pick: impl Fn(&Hit) -> T + Sync,
     ) -> (Vec<T>, Vec<Hit>) {
-        let len = self.len();
-        let (lo, hi) = self
-            .chunks
-            .iter()
-            .filter(|c| c.count > 0)
-            .fold((i64::MAX, i64::MIN), |(lo, hi), c| {
-                (lo.min(c.lo), hi.max(c.hi()))
-            });
-        if len == 0 || self.chunks.iter().any(|c| c.wide) || !counting_sorts(lo, hi, len) {
-            let mut hits = self.into_hits();
-            // The pass's buffer has room for every record it looked at.
-            if hits.len() * 2 < hits.capacity() {
-                hits.shrink_to_fit();
-            }
-            return (ranked(&hits, pick), hits);
-        }
-        // Where each job's hits of each score go: after every hit of a better score, and after
-        // the earlier jobs' hits of the same score (ties stay in record order); and where its
-        // hits go closed up.
-        // Slot s: score hi - s. First the hits of each slot, then where its first hit goes,
-        // then each job's place within it, job after job.
-        let mut next = vec![0usize; (hi - lo) as usize + 1];
-        for chunk in &self.chunks {
-            for (k, &count) in chunk.counts.iter().enumerate() {
-                next[(hi - chunk.lo) as usize - k] += count as usize;
-            }
-        }
-        let mut place = 0;
-        for n in next.iter_mut() {
-            let count = *n;
-            *n = place;
-            place += count;
-        }
-        let at: Vec<Vec<usize>> = self
-            .chunks
-            .iter()
-            .map(|chunk| {
-                let first = (hi - chunk.lo) as usize;
-                (0..chunk.counts.len())
-                    .map(|k| {
-                        let at = next[first - k];
-                        next[first - k] += chunk.counts[k] as usize;
-                        at
-                    })
-                    .collect()
-            })
+        let jobs: Vec<(&[Hit], &ChunkHits)> = (0..self.chunks.len())
+            .map(|c| (self.chunk(c), &self.chunks[c]))
             .collect();
-        let mut bases = Vec::with_capacity(self.chunks.len());
-        let mut base = 0;
-        for chunk in &self.chunks {
-            bases.push(base);
-            base += chunk.count;
+        if let Some(both) = count_ranked(&jobs, &pick, true) {
+            return both;
         }
-        let mut out: Vec<T> = Vec::with_capacity(len);
-        let mut hits: Vec<Hit> = Vec::with_capacity(len);
-        let (ranks, closed) = (Places(out.as_mut_ptr()), Places(hits.as_mut_ptr()));
-        at.into_par_iter()
-            .zip(bases)
-            .enumerate()
-            .for_each(|(c, (mut at, base))| {
-                let (ranks, closed) = (&ranks, &closed);
-                let lo = self.chunks[c].lo;
-                for (k, h) in self.chunk(c).iter().enumerate() {
-                    let slot = &mut at[(h.score as i64 - lo) as usize];
-                    debug_assert!(*slot < len && base + k < len);
-                    // SAFETY: the ranked places are a partition of 0..len (the counts of
-                    // every job and score laid end to end), and the closed-up ones too (each
-                    // job's count from its base), so each is below both outputs' capacity
-                    // (len) and is written by exactly one job, once.
-                    unsafe {
-                        ranks.0.add(*slot).write(pick(h));
+        let mut hits = self.into_hits();
+        // The pass's buffer has room for every record it looked at.
+        if hits.len() * 2 < hits.capacity() {
+            hits.shrink_to_fit();
+        }
+        (sorted_by_score(&hits, pick), hits)
+    }
+}
+
+/// The counting sort both rankings use (`ranked`, `PassHits::ranked_and_hits`): `jobs` are
+/// runs of hits in the order given, each with its `ChunkHits`. Returns what `pick` takes of
+/// each hit, best first and ties in the order given, and with `close_up` the hits laid end to
+/// end; None when the scores spread too wide to count (`counting_sorts`). Each job puts its
+/// hits at the places its counts give it, in parallel.
+fn count_ranked<T: Copy + Send + Sync>(
+    jobs: &[(&[Hit], &ChunkHits)],
+    pick: &(impl Fn(&Hit) -> T + Sync),
+    close_up: bool,
+) -> Option<(Vec<T>, Vec<Hit>)> {
+    let len: usize = jobs.iter().map(|(_, c)| c.count).sum();
+    let (lo, hi) = jobs
+        .iter()
+        .filter(|(_, c)| c.count > 0)
+        .fold((i64::MAX, i64::MIN), |(lo, hi), (_, c)| {
+            (lo.min(c.lo), hi.max(c.hi()))
+        });
+    if len == 0 {
+        return Some((Vec::new(), Vec::new()));
+    }
+    if jobs.iter().any(|(_, c)| c.wide) || !counting_sorts(lo, hi, len) {
+        return None;
+    }
+    // Slot s holds score hi - s. Where each job's hits of each score go: after every hit of a
+    // better score, and after the earlier jobs' hits of the same score (ties stay in the order
+    // given). First the hits of each slot, then where its first hit goes, then each job's
+    // place within it, job after job.
+    let mut next = vec![0usize; (hi - lo) as usize + 1];
+    for (_, chunk) in jobs {
+        for (k, &count) in chunk.counts.iter().enumerate() {
+            next[(hi - chunk.lo) as usize - k] += count as usize;
+        }
+    }
+    let mut place = 0;
+    for n in next.iter_mut() {
+        (*n, place) = (place, place + *n);
+    }
+    // Per job: its places by score, and where its hits go closed up.
+    let mut base = 0;
+    let places: Vec<(Vec<usize>, usize)> = jobs
+        .iter()
+        .map(|(_, chunk)| {
+            let first = (hi - chunk.lo) as usize;
+            let at = (0..chunk.counts.len())
+                .map(|k| {
+                    let at = next[first - k];
+                    next[first - k] += chunk.counts[k] as usize;
+                    at
+                })
+                .collect();
+            base += chunk.count;
+            (at, base - chunk.count)
+        })
+        .collect();
+    let mut out: Vec<T> = Vec::with_capacity(len);
+    let mut hits: Vec<Hit> = Vec::with_capacity(if close_up { len } else { 0 });
+    let (ranks, closed) = (Places(out.as_mut_ptr()), Places(hits.as_mut_ptr()));
+    places
+        .into_par_iter()
+        .zip(jobs)
+        .for_each(|((mut at, base), (job, chunk))| {
+            let (ranks, closed) = (&ranks, &closed);
+            for (k, h) in job.iter().enumerate() {
+                let slot = &mut at[(h.score as i64 - chunk.lo) as usize];
+                debug_assert!(*slot < len && base + k < len);
+                // SAFETY: the ranked places are a partition of 0..len (the counts of every
+                // job and score laid end to end), and the closed-up ones too (each job's count
+                // from its base), so each is below both outputs' capacity (len, when closing
+                // up) and is written by exactly one job, once.
+                unsafe {
+                    ranks.0.add(*slot).write(pick(h));
+                    if close_up {
                         closed.0.add(base + k).write(*h);
                     }
-                    *slot += 1;
                 }
-            });
-        // SAFETY: every place below len of both was written above.
-        unsafe {
-            out.set_len(len);
+                *slot += 1;
+            }
+        });
+    // SAFETY: every place below len of `out`, and of `hits` when closing up, was written above.
+    unsafe {
+        out.set_len(len);
+        if close_up {
             hits.set_len(len);
         }
-        (out, hits)
     }
+    Some((out, hits))
+}
+
+/// `ranked` by a comparison sort, for scores spread too wide to count.
+fn sorted_by_score<T>(hits: &[Hit], pick: impl Fn(&Hit) -> T) -> Vec<T> {
+    let mut order: Vec<&Hit> = hits.iter().collect();
+    // Stable: ties stay in the order given.
+    order.par_sort_by(|a, b| b.score.cmp(&a.score));
+    order.into_iter().map(pick).collect()
 }
 
 /// How many records ahead of the one being matched a pass asks for the next records' words:
@@ -999,71 +1025,26 @@ pub fn rank(hits: &mut Vec<Hit>) {
     *hits = ranked(hits, |h| *h);
 }
 
-/// `rank`'s order, as what `pick` takes from each hit (the worker publishes record numbers).
-/// The counting sort runs in parallel chunks of the hits: each counts its scores, then puts
-/// its hits in the places the counts give it (a million hits took 7 to 10 ms on one thread,
-/// a tenth of a keystroke at a million records).
+/// `rank`'s order, as what `pick` takes from each hit. The counting sort runs in parallel
+/// chunks of the hits: each counts its scores, then puts its hits in the places the counts
+/// give it (a million hits took 7 to 10 ms on one thread, a tenth of a keystroke at a million
+/// records). The worker ranks a pass's hits with the counts the pass took
+/// (`PassHits::ranked_and_hits`).
 pub fn ranked<T: Copy + Send + Sync>(hits: &[Hit], pick: impl Fn(&Hit) -> T + Sync) -> Vec<T> {
-    let Some(first) = hits.first() else {
-        return Vec::new();
-    };
-    const CHUNK: usize = 1 << 16;
-    let (lo, hi) = hits
-        .par_chunks(CHUNK)
-        .map(|c| {
-            c.iter().fold((i64::MAX, i64::MIN), |(lo, hi), h| {
-                (lo.min(h.score as i64), hi.max(h.score as i64))
-            })
-        })
-        .reduce(|| (i64::MAX, i64::MIN), |a, b| (a.0.min(b.0), a.1.max(b.1)));
-    if !counting_sorts(lo, hi, hits.len()) {
-        let mut order: Vec<&Hit> = hits.iter().collect();
-        order.par_sort_by(|a, b| b.score.cmp(&a.score));
-        return order.into_iter().map(pick).collect();
-    }
-    let slots = (hi - lo) as usize + 1;
-    let slot_of = |h: &Hit| (hi - h.score as i64) as usize;
-    let chunks: Vec<&[Hit]> = hits.chunks(CHUNK).collect();
-    let counts: Vec<Vec<u32>> = chunks
-        .par_iter()
-        .map(|c| {
-            let mut count = vec![0u32; slots];
-            for h in c.iter() {
-                count[slot_of(h)] += 1;
-            }
-            count
-        })
+    let counted: Vec<(&[Hit], ChunkHits)> = hits
+        .par_chunks(1 << 16)
+        .map(|c| (c, ChunkHits::of(c)))
         .collect();
-    // Where each chunk's hits of each slot go: after every hit of a better slot, and after
-    // the earlier chunks' hits of the same slot (ties stay in the order given).
-    let mut at: Vec<Vec<usize>> = vec![vec![0; slots]; chunks.len()];
-    let mut place = 0;
-    for s in 0..slots {
-        for (c, count) in counts.iter().enumerate() {
-            at[c][s] = place;
-            place += count[s] as usize;
-        }
+    let jobs: Vec<(&[Hit], &ChunkHits)> = counted.iter().map(|(h, c)| (*h, c)).collect();
+    match count_ranked(&jobs, &pick, false) {
+        Some((out, _)) => out,
+        None => sorted_by_score(hits, pick),
     }
-    let mut out = vec![pick(first); hits.len()];
-    let target = Places(out.as_mut_ptr());
-    chunks.par_iter().zip(at).for_each(|(c, mut at)| {
-        let target = &target;
-        for h in c.iter() {
-            let slot = &mut at[slot_of(h)];
-            debug_assert!(*slot < hits.len());
-            // SAFETY: the places are a partition of 0..hits.len() (the counts of every chunk
-            // and slot laid end to end), so each is below the length of `out`, which outlives
-            // this loop, and each is written by exactly one chunk, once.
-            unsafe { target.0.add(*slot).write(pick(h)) };
-            *slot += 1;
-        }
-    });
-    out
 }
 
-/// `ranked`'s output, written by its chunks at places no two share.
+/// `count_ranked`'s outputs, written by its jobs at places no two share.
 struct Places<T>(*mut T);
-// SAFETY: `ranked` writes through it only at disjoint places, from one thread each.
+// SAFETY: `count_ranked` writes through it only at disjoint places, from one thread each.
 unsafe impl<T: Send> Sync for Places<T> {}
 
 /// What one term's pass learns about the vocabulary, computed at most once and shared by the
