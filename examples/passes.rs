@@ -27,11 +27,7 @@ fn minflt() -> u64 {
 /// function of its own so that callgrind can collect it alone
 /// (`--toggle-collect='*timed_pass*'`). Returns the ranked records.
 #[inline(never)]
-fn timed_pass(
-    index: &Index,
-    q: &litbrowse::query::Query,
-    within: Option<Narrow<'_>>,
-) -> Vec<u32> {
+fn timed_pass(index: &Index, q: &litbrowse::query::Query, within: Option<Narrow<'_>>) -> Vec<u32> {
     let pass = index.pass(q, within, &|| false).unwrap();
     pass.ranked_and_hits(|h| h.record).0
 }

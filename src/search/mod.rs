@@ -613,9 +613,7 @@ impl Index {
             total: false,
             resume: false,
         });
-        let mut hits = self.matches(query, narrow, cancelled)?;
-        rank(&mut hits);
-        Some(hits)
+        Some(self.pass(query, narrow, cancelled)?.ranked(|h| *h))
     }
 
     /// The records that match, with their scores, in the order of `within` (record order when
@@ -865,6 +863,21 @@ impl PassHits {
         }
     }
 
+    /// Each job's hits, with its counts.
+    fn jobs(&self) -> Vec<(&[Hit], &ChunkHits)> {
+        (0..self.chunks.len())
+            .map(|c| (self.chunk(c), &self.chunks[c]))
+            .collect()
+    }
+
+    /// `ranked_and_hits`' ranking alone (`Index::run`).
+    pub fn ranked<T: Copy + Send + Sync>(self, pick: impl Fn(&Hit) -> T + Sync) -> Vec<T> {
+        match count_ranked(&self.jobs(), &pick, false) {
+            Some((out, _)) => out,
+            None => sorted_by_score(&self.into_hits(), pick),
+        }
+    }
+
     /// The hits closed up, in record order (the order of `within`).
     pub fn into_hits(self) -> Vec<Hit> {
         let PassHits { mut buf, chunks } = self;
@@ -889,10 +902,7 @@ impl PassHits {
         self,
         pick: impl Fn(&Hit) -> T + Sync,
     ) -> (Vec<T>, Vec<Hit>) {
-        let jobs: Vec<(&[Hit], &ChunkHits)> = (0..self.chunks.len())
-            .map(|c| (self.chunk(c), &self.chunks[c]))
-            .collect();
-        if let Some(both) = count_ranked(&jobs, &pick, true) {
+        if let Some(both) = count_ranked(&self.jobs(), &pick, true) {
             return both;
         }
         let mut hits = self.into_hits();
@@ -2573,7 +2583,8 @@ mod token_gate_tests {
     }
 
     /// Ranking a pass's hits from its jobs' counts, closing them up on the way
-    /// (`PassHits::ranked_and_hits`), gives what ranking the closed-up hits gives: over a
+    /// (`PassHits::ranked_and_hits`) or not (`PassHits::ranked`), gives what ranking the
+    /// closed-up hits gives: over a
     /// library of many jobs, for passes whole and narrowing, and for jobs left empty.
     #[test]
     fn ranking_from_the_jobs_counts_is_ranking_the_hits() {
@@ -2606,6 +2617,8 @@ mod token_gate_tests {
             let (order, closed) = pass.ranked_and_hits(|h| (h.record, h.score));
             assert_eq!(closed, hits, "{new:?}");
             assert_eq!(order, ranked(&hits, |h| (h.record, h.score)), "{new:?}");
+            let alone = ix.pass(&new, narrow, &never).unwrap();
+            assert_eq!(alone.ranked(|h| (h.record, h.score)), order, "{new:?}");
         }
         assert!(passes >= 5, "only {passes} passes of more than one job");
     }
